@@ -1,0 +1,1 @@
+"""screener: an open, non-diagnostic check on opioid use that points to free, public help."""

@@ -1,0 +1,283 @@
+"""The non-diagnostic rules engine: answers in, patterns worth talking about out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from .bank import (
+    UNSURE,
+    AllOf,
+    Answered,
+    AnswerIs,
+    AnyOf,
+    AtLeast,
+    Bank,
+    Condition,
+    Finding,
+    Not,
+    Question,
+    Resource,
+    Section,
+)
+
+# An answer is a single option value, or for a multi question a tuple of values.
+Answer = str | tuple[str, ...]
+Answers = Mapping[str, Answer]
+# Three-valued truth: True, False, or None for "not known" (a "not sure" answer).
+Truth = bool | None
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """An answer that helped a finding or area fire."""
+
+    question_id: str
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class FindingResult:
+    """A finding that fired, in the audience's words, with the answers behind it."""
+
+    finding: Finding
+    title: str
+    explanation: str
+    steps: tuple[str, ...]
+    triggers: tuple[Trigger, ...]
+
+    @property
+    def id(self) -> str:
+        """Return the finding's id."""
+        return self.finding.id
+
+    @property
+    def level(self) -> str:
+        """Return the finding's level."""
+        return self.finding.level
+
+
+@dataclass(frozen=True)
+class AreaResult:
+    """An area with reported signs, to explore in a full assessment."""
+
+    id: str
+    name: str
+    description: str
+    note: str
+    triggers: tuple[Trigger, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    """What the engine concludes from one set of answers for one audience."""
+
+    audience: str
+    findings: tuple[FindingResult, ...]
+    answered: int
+    unsure: int
+    areas: tuple[AreaResult, ...]
+    unclear_areas: tuple[str, ...]
+    resources: tuple[Resource, ...]
+
+    @property
+    def emergencies(self) -> tuple[FindingResult, ...]:
+        """Return the findings that must interrupt everything."""
+        return tuple(f for f in self.findings if f.level == "emergency")
+
+
+# --- answers --------------------------------------------------------------------------
+
+
+def clean_answer(question: Question, raw: Any) -> Answer | None:
+    """Return a valid answer for the question, or None when `raw` is not one."""
+    if question.type == "multi":
+        if isinstance(raw, str):
+            raw = (raw,)
+        if not isinstance(raw, list | tuple) or not raw:
+            return None
+        if not all(isinstance(v, str) and v in question.values for v in raw):
+            return None
+        chosen = tuple(v for v in (o.value for o in question.all_options) if v in raw)
+        if question.none and question.none.value in chosen and len(chosen) > 1:
+            return None
+        return chosen
+    if isinstance(raw, str) and raw in question.values:
+        return raw
+    return None
+
+
+def shown(condition: Condition | None, answers: Answers) -> bool:
+    """Tell whether skip logic shows something: true or unknown shows it (if unsure, ask)."""
+    return condition is None or truth(condition, answers) is not False
+
+
+def visible_sections(bank: Bank, answers: Answers, audience: str) -> list[tuple[Section, tuple[Question, ...]]]:
+    """Return the sections and questions this audience is asked, given the answers so far."""
+    result = []
+    for section in bank.sections:
+        questions = section.for_audience(audience)
+        if not questions or not shown(section.when, answers):
+            continue
+        asked = tuple(q for q in questions if shown(q.when, answers))
+        if asked:
+            result.append((section, asked))
+    return result
+
+
+def relevant_answers(bank: Bank, raw: Mapping[Any, Any], audience: str) -> dict[str, Answer]:
+    """Keep only valid answers to questions this audience is asked, given skip logic.
+
+    Answers to questions that skip logic now hides (after a "Change") are dropped, and
+    unknown ids, unknown values and wrong types are ignored, never trusted.
+    """
+    kept: dict[str, Answer] = {}
+    for section in bank.sections:
+        questions = section.for_audience(audience)
+        if not questions or not shown(section.when, kept):
+            continue
+        # A rule may only use earlier sections, so this section's answers can wait.
+        for question in questions:
+            if not shown(question.when, kept) or question.id not in raw:
+                continue
+            answer = clean_answer(question, raw[question.id])
+            if answer is not None:
+                kept[question.id] = answer
+    return kept
+
+
+# --- conditions -----------------------------------------------------------------------
+
+
+def _answer_is(condition: AnswerIs, answers: Answers) -> Truth:
+    answer = answers.get(condition.question)
+    if answer is None:
+        return False
+    chosen = answer if isinstance(answer, tuple) else (answer,)
+    if condition.values.intersection(chosen):
+        return True
+    if UNSURE in chosen:
+        return None
+    return False
+
+
+def _answered(condition: Answered, answers: Answers) -> Truth:
+    return condition.question in answers
+
+
+def _any(condition: AnyOf, answers: Answers) -> Truth:
+    results = [truth(item, answers) for item in condition.items]
+    if True in results:
+        return True
+    return None if None in results else False
+
+
+def _all(condition: AllOf, answers: Answers) -> Truth:
+    results = [truth(item, answers) for item in condition.items]
+    if False in results:
+        return False
+    return None if None in results else True
+
+
+def _not(condition: Not, answers: Answers) -> Truth:
+    result = truth(condition.item, answers)
+    return None if result is None else not result
+
+
+def _at_least(condition: AtLeast, answers: Answers) -> Truth:
+    results = [truth(item, answers) for item in condition.items]
+    true, unknown = results.count(True), results.count(None)
+    if true >= condition.count:
+        return True
+    return None if true + unknown >= condition.count else False
+
+
+_EVALUATORS: Mapping[type, Callable[[Any, Answers], Truth]] = MappingProxyType({
+    AnswerIs: _answer_is,
+    Answered: _answered,
+    AnyOf: _any,
+    AllOf: _all,
+    Not: _not,
+    AtLeast: _at_least,
+})
+
+
+def truth(condition: Condition, answers: Answers) -> Truth:
+    """Evaluate a condition with three-valued logic (None means not known)."""
+    return _EVALUATORS[type(condition)](condition, answers)
+
+
+def _supporting(condition: Condition, answers: Answers) -> Iterable[str]:
+    """Yield the questions whose answers make a true condition true (not those under 'not')."""
+    if isinstance(condition, AnswerIs | Answered):
+        if truth(condition, answers):
+            yield condition.question
+    elif isinstance(condition, AnyOf | AllOf | AtLeast):
+        for item in condition.items:
+            if truth(item, answers):
+                yield from _supporting(item, answers)
+
+
+def describe_answer(question: Question, answer: Answer, audience: str) -> str:
+    """Return an answer in words, as the person saw the options."""
+    values = answer if isinstance(answer, tuple) else (answer,)
+    labels = []
+    for value in values:
+        option = question.option(value)
+        labels.append(option.label.get(audience) if option else value)
+    return ", ".join(labels)
+
+
+def _triggers(bank: Bank, condition: Condition, answers: Answers, audience: str) -> tuple[Trigger, ...]:
+    seen: dict[str, Trigger] = {}
+    for qid in _supporting(condition, answers):
+        if qid in seen or qid not in answers:
+            continue
+        question = bank.questions[qid]
+        seen[qid] = Trigger(qid, question.text.get(audience), describe_answer(question, answers[qid], audience))
+    return tuple(seen.values())
+
+
+# --- the report -----------------------------------------------------------------------
+
+
+def evaluate(bank: Bank, answers: Mapping[Any, Any], audience: str) -> Report:
+    """Evaluate every rule for an audience; unknown ids and values in `answers` are ignored."""
+    if audience not in {a.id for a in bank.audiences}:
+        raise ValueError(f"unknown audience {audience!r}")
+    kept = relevant_answers(bank, answers, audience)
+    fired = [
+        FindingResult(
+            finding=finding,
+            title=finding.title.get(audience),
+            explanation=finding.explanation.get(audience),
+            steps=finding.steps.get(audience),
+            triggers=_triggers(bank, finding.when, kept, audience),
+        )
+        for finding in bank.findings
+        if audience in finding.audiences and truth(finding.when, kept) is True
+    ]
+    fired.sort(key=lambda result: result.finding.rank)  # stable: file order within a level
+    areas, unclear = [], []
+    for area in bank.areas:
+        result = truth(area.when, kept)
+        if result is True:
+            areas.append(AreaResult(area.id, area.name, area.description, area.note,
+                                    _triggers(bank, area.when, kept, audience)))
+        elif result is None:
+            unclear.append(area.name)
+    resource_ids = [rid for f in fired for rid in f.finding.resources] + list(bank.default_resources)
+    resources = tuple(bank.resources[rid] for rid in dict.fromkeys(resource_ids))
+    unsure = sum(1 for a in kept.values() if UNSURE in (a if isinstance(a, tuple) else (a,)))
+    return Report(
+        audience=audience,
+        findings=tuple(fired),
+        answered=len(kept),
+        unsure=unsure,
+        areas=tuple(areas),
+        unclear_areas=tuple(unclear),
+        resources=resources,
+    )
