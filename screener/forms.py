@@ -1,0 +1,138 @@
+"""Build a form class for each page from the bank, through a registry of field builders."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from types import MappingProxyType
+from typing import Any
+
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import Field, RadioField, SelectMultipleField
+from wtforms.validators import InputRequired, ValidationError
+
+from .bank import Bank, Question
+from .rules import Answer
+
+CHOOSE_ONE = {
+    "yesno": "Select yes, no or not sure",
+    "choice": "Select one of the answers",
+}
+CHOOSE_SOME = "Select at least one answer, or “{none}”"
+NOT_OFFERED = "Select one of the answers shown"
+
+
+class ChoiceRequired(InputRequired):
+    """Like InputRequired, with a message and without WTForms' "required" attribute."""
+
+    field_flags: dict[str, Any] = {}
+
+
+class Radio(RadioField):
+    """A radio group whose "nothing chosen" error comes from its validators alone."""
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data is not None:
+            super().pre_validate(form)
+
+
+def _radio(question: Question, audience: str) -> Field:
+    return Radio(
+        question.text.get(audience),
+        choices=[(o.value, o.label.get(audience)) for o in question.options],
+        validators=[ChoiceRequired(CHOOSE_ONE[question.type])],
+        invalid_choice_message=NOT_OFFERED,
+    )
+
+
+def _exclusive_none(question: Question, audience: str) -> Callable[[Any, Field], None]:
+    def check(form: Any, field: Field) -> None:
+        if question.none and question.none.value in (field.data or []) and len(field.data) > 1:
+            raise ValidationError(
+                f"Select “{question.none.label.get(audience)}” on its own, or other answers"
+            )
+
+    return check
+
+
+def _checkboxes(question: Question, audience: str) -> Field:
+    none_label = question.none.label.get(audience) if question.none else "None of these"
+    return SelectMultipleField(
+        question.text.get(audience),
+        choices=[(o.value, o.label.get(audience)) for o in question.all_options],
+        validators=[ChoiceRequired(CHOOSE_SOME.format(none=none_label)),
+                    _exclusive_none(question, audience)],
+        invalid_choice_message=NOT_OFFERED,
+    )
+
+
+FIELD_BUILDERS: Mapping[str, Callable[[Question, str], Field]] = MappingProxyType({
+    "yesno": _radio,
+    "choice": _radio,
+    "multi": _checkboxes,
+})
+
+
+class SectionForm(FlaskForm):
+    """Base for the per-page forms; a new subclass is made for every page and audience."""
+
+
+def start_form(bank: Bank) -> type[FlaskForm]:
+    """Return the form that asks who the check is for."""
+
+    class StartForm(FlaskForm):
+        audience = Radio(
+            "Who is this check for?",
+            choices=[(a.id, a.label) for a in bank.audiences],
+            validators=[ChoiceRequired("Select who this check is for")],
+            invalid_choice_message=NOT_OFFERED,
+        )
+
+    return StartForm
+
+
+def section_form(questions: Iterable[Question], audience: str) -> type[SectionForm]:
+    """Return a new form class with one field per question, in order."""
+
+    class PageForm(SectionForm):
+        pass
+
+    for question in questions:
+        setattr(PageForm, question.id, FIELD_BUILDERS[question.type](question, audience))
+    return PageForm
+
+
+def form_data(answers: Mapping[str, Answer], questions: Iterable[Question]) -> dict[str, Any]:
+    """Return saved answers as initial field data."""
+    data: dict[str, Any] = {}
+    for question in questions:
+        if question.id in answers:
+            answer = answers[question.id]
+            data[question.id] = list(answer) if isinstance(answer, tuple) else answer
+    return data
+
+
+def unexpected_input(
+    formdata: MultiDict[str, str], names: set[str], multi: set[str] | frozenset[str] = frozenset()
+) -> list[str]:
+    """List what a tampered post holds that our form never offered (fields or repeats)."""
+    problems = []
+    for key in formdata:
+        values = formdata.getlist(key)
+        if key not in names and key != "csrf_token":
+            problems.append("an unexpected field")
+        elif key not in multi and len(values) > 1:
+            problems.append("more than one answer to a one-answer question")
+        elif len(values) != len(set(values)):
+            problems.append("a repeated answer")
+    return problems
+
+
+def answers_from(form: SectionForm, questions: Iterable[Question]) -> dict[str, Answer]:
+    """Return the valid answers a submitted form holds."""
+    result: dict[str, Answer] = {}
+    for question in questions:
+        data = form[question.id].data
+        result[question.id] = tuple(data) if isinstance(data, list) else data
+    return result
+

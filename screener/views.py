@@ -1,0 +1,326 @@
+"""Thin routes: build the form, validate, store, redirect (POST/redirect/GET)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.wrappers import Response
+
+from . import answers, csrf, forms, rules
+from .bank import Bank, Finding, Question, Section
+
+bp = Blueprint("screener", __name__)
+log = logging.getLogger(__name__)
+
+NOTICES = {
+    "unreadable": "We could not read the answers saved in this browser, so we started fresh.",
+    "changed": "The questions have changed since you started, so we started fresh.",
+    "idle": "For your privacy, your answers were cleared after a time with no activity.",
+    "cleared": "Your answers have been cleared from this browser.",
+}
+TAMPERED = (
+    "This form came back with something we did not send, so nothing was saved. "
+    "Check your answers and press Continue again."
+)
+
+Step = tuple[Section, tuple[Question, ...]]
+
+
+def get_bank() -> Bank:
+    """Return the bank loaded at start-up."""
+    bank: Bank = current_app.extensions["bank"]
+    return bank
+
+
+@bp.before_app_request
+def keep_session_fresh() -> None:
+    """Tell the person why saved answers are gone, when they are."""
+    if request.endpoint == "static":
+        return
+    if getattr(session, "reset_reason", None):
+        session.reset_reason = None  # type: ignore[attr-defined]
+        flash(NOTICES["unreadable"])
+    idle_seconds = int(current_app.config["IDLE_MINUTES"]) * 60
+    reason = answers.check_fresh(session, get_bank(), idle_seconds)
+    if reason:
+        flash(NOTICES[reason])
+
+
+@bp.app_context_processor
+def page_context() -> dict[str, Any]:
+    return {"bank": get_bank(), "has_answers": answers.has_answers(session)}
+
+
+# --- the flow -------------------------------------------------------------------------
+
+
+def steps_for(saved: answers.Saved) -> list[Step]:
+    """Return the pages this person is asked, given what they have answered."""
+    assert saved.audience
+    return rules.visible_sections(get_bank(), saved.answers, saved.audience)
+
+
+def next_url(saved: answers.Saved) -> str:
+    """Return where to go next: an emergency first, then the first unanswered page."""
+    assert saved.audience
+    report = rules.evaluate(get_bank(), saved.answers, saved.audience)
+    for finding in report.emergencies:
+        if finding.id not in saved.acknowledged:
+            return url_for(".now", finding_id=finding.id)
+    for section, questions in steps_for(saved):
+        if any(q.id not in saved.answers for q in questions):
+            return url_for(".section", section_id=section.id)
+    return url_for(".check_answers")
+
+
+def store(saved: answers.Saved) -> None:
+    """Save answers, dropping those that skip logic now hides."""
+    assert saved.audience
+    saved.answers = rules.relevant_answers(get_bank(), saved.answers, saved.audience)
+    answers.save(session, get_bank(), saved)
+
+
+def saved_or_none() -> answers.Saved | None:
+    saved = answers.load(session, get_bank())
+    return saved if saved.audience else None
+
+
+def need_audience() -> Response:
+    flash("Choose who this check is for to begin.")
+    return redirect(url_for(".start"))
+
+
+# --- pages ----------------------------------------------------------------------------
+
+
+@bp.route("/", methods=["GET", "POST"])
+def start() -> Any:
+    bank = get_bank()
+    saved = answers.load(session, bank)
+    form = forms.start_form(bank)()
+    tampered = request.method == "POST" and forms.unexpected_input(request.form, {"audience"})
+    if not tampered and form.validate_on_submit():
+        if form.audience.data != saved.audience:
+            saved = answers.Saved(audience=form.audience.data)
+        store(saved)
+        return redirect(next_url(saved), 303)
+    if request.method == "GET" and saved.audience:
+        form.audience.data = saved.audience
+    return render_template(
+        "start.html", form=form, saved=saved, tampered=bool(tampered),
+        resume_url=next_url(saved) if saved.audience else None,
+    ), (400 if request.method == "POST" else 200)
+
+
+@bp.route("/questions/<section_id>", methods=["GET", "POST"])
+def section(section_id: str) -> Any:
+    bank = get_bank()
+    if section_id not in bank.section_index:
+        abort(404)
+    saved = saved_or_none()
+    if saved is None:
+        return need_audience()
+    steps = steps_for(saved)
+    ids = [s.id for s, _ in steps]
+    if section_id not in ids:
+        # Not relevant for these answers (any more): go to where the person is.
+        return redirect(next_url(saved))
+    index = ids.index(section_id)
+    current, questions = steps[index]
+    page_form = forms.section_form(questions, saved.audience)
+    tampered: list[str] = []
+    if request.method == "POST":
+        tampered = forms.unexpected_input(request.form, {q.id for q in questions},
+                                          {q.id for q in questions if q.type == "multi"})
+        form = page_form(data=forms.form_data(saved.answers, questions)) if tampered else page_form()
+        if not tampered and form.validate_on_submit():
+            saved.answers.update(forms.answers_from(form, questions))
+            store(saved)
+            return redirect(next_url(saved), 303)
+        if tampered:
+            log.info("refused a form with unexpected input on a question page")
+    else:
+        form = page_form(data=forms.form_data(saved.answers, questions))
+    changing = request.args.get("change") == "1"
+    back = (
+        url_for(".check_answers") if changing
+        else url_for(".section", section_id=ids[index - 1]) if index
+        else url_for(".start")
+    )
+    return render_template(
+        "section.html", section=current, fields=[(q, form[q.id]) for q in questions], form=form,
+        audience=saved.audience, number=index + 1, total=len(steps), back=back,
+        tampered=TAMPERED if tampered else None,
+    ), (400 if request.method == "POST" else 200)
+
+
+def emergency(finding_id: str) -> Finding:
+    for finding in get_bank().findings:
+        if finding.id == finding_id and finding.level == "emergency":
+            return finding
+    abort(404)
+
+
+@bp.route("/now/<finding_id>", methods=["GET", "POST"])
+def now(finding_id: str) -> Any:
+    finding = emergency(finding_id)
+    saved = saved_or_none()
+    form = FlaskForm()
+    if form.validate_on_submit():
+        if saved is None:
+            return redirect(url_for(".start"), 303)
+        saved.acknowledged.add(finding.id)
+        store(saved)
+        return redirect(next_url(saved), 303)
+    audience = saved.audience if saved else "self"
+    resources = [get_bank().resources[r] for r in finding.resources]
+    return render_template("now.html", finding=finding, audience=audience, form=form,
+                           resources=resources, in_check=saved is not None)
+
+
+@bp.get("/check-answers")
+def check_answers() -> Any:
+    saved = saved_or_none()
+    if saved is None:
+        return need_audience()
+    target = next_url(saved)
+    if target != url_for(".check_answers"):
+        return redirect(target)
+    bank = get_bank()
+    audience = next(a for a in bank.audiences if a.id == saved.audience)
+    rows = [
+        (section, [(q, rules.describe_answer(q, saved.answers[q.id], saved.audience))
+                   for q in questions])
+        for section, questions in steps_for(saved)
+    ]
+    return render_template("check_answers.html", rows=rows, audience=audience,
+                           audience_id=saved.audience)
+
+
+@bp.get("/results")
+def results() -> Any:
+    saved = saved_or_none()
+    if saved is None:
+        return need_audience()
+    target = next_url(saved)
+    if target != url_for(".check_answers"):
+        return redirect(target)
+    bank = get_bank()
+    report = rules.evaluate(bank, saved.answers, saved.audience)
+    learn = {f.id: bank.learn[f.finding.learn] for f in report.findings if f.finding.learn}
+    return render_template(
+        "results.html", report=report, audience=saved.audience, learn=learn,
+        today=datetime.now(UTC).strftime("%-d %B %Y"),
+    )
+
+
+@bp.post("/exit")
+@csrf.exempt
+def exit_page() -> Response:
+    """Leave at once: forget everything and go to a neutral site (works even if stale)."""
+    answers.clear(session)
+    return redirect(current_app.config["EXIT_URL"], 303)
+
+
+@bp.post("/clear")
+def clear() -> Response:
+    answers.clear(session)
+    flash(NOTICES["cleared"])
+    return redirect(url_for(".start"), 303)
+
+
+@bp.get("/learn/")
+def learn_index() -> str:
+    return render_template("learn_index.html", pages=get_bank().learn.values())
+
+
+@bp.get("/learn/<page_id>")
+def learn(page_id: str) -> str:
+    page = get_bank().learn.get(page_id)
+    if page is None:
+        abort(404)
+    return render_template("learn.html", page=page)
+
+
+@bp.get("/help")
+def resources() -> str:
+    bank = get_bank()
+    regions = {
+        region: [r for r in bank.resources.values() if r.region == region]
+        for region in ("US", "CA", "UK")
+    }
+    return render_template("resources.html", regions=regions)
+
+
+@bp.get("/privacy")
+def privacy() -> str:
+    return render_template("privacy.html")
+
+
+# --- errors ---------------------------------------------------------------------------
+
+ERRORS = {
+    400: ("Something went wrong with that request",
+          "The page could not use what your browser sent. Your saved answers have not changed."),
+    404: ("Page not found", "We could not find that page. Check the address, or go back to the start."),
+    405: ("That action is not possible here",
+          "This page cannot be used that way. Your saved answers have not changed."),
+    413: ("That was too much to send",
+          "The form sent more than any answer needs, so nothing was saved. "
+          "Your earlier answers have not changed."),
+    500: ("Sorry, something went wrong on our side",
+          "Please try again. Your saved answers have not changed."),
+}
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Show every error in the site's design, with a way to go on."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> Any:
+        continue_url = request.path if request.path.startswith("/questions/") else url_for(".start")
+        if request.path.startswith("/now/"):
+            continue_url = request.path
+        return render_template(
+            "error.html", title="This page had expired",
+            message=("For your safety, forms stop working after a while or when the browser "
+                     "has cleared its cookies. What you had already saved is still here."),
+            continue_url=continue_url, status=400,
+        ), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Any:
+        code = error.code or 500
+        title, message = ERRORS.get(code, ERRORS[400] if code < 500 else ERRORS[500])
+        headers = {}
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            headers["Allow"] = ", ".join(error.valid_methods)
+        return render_template("error.html", title=title, message=message,
+                               continue_url=None, status=code), code, headers
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception) -> Any:
+        log.exception("unhandled error on %s", request.endpoint)
+        title, message = ERRORS[500]
+        try:
+            return render_template("error.html", title=title, message=message,
+                                   continue_url=None, status=500), 500
+        except Exception:  # noqa: BLE001 - the last line of defence must not fail
+            return f"{title}. {message}", 500, {"Content-Type": "text/plain; charset=utf-8"}

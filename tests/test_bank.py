@@ -1,0 +1,192 @@
+"""The loader accepts the shipped bank and names every problem in a broken one by its place."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from screener import bank as bank_module
+from screener.bank import BankError, load, parse, read_yaml
+from screener.cli import bank_cli
+
+MINI = Path(__file__).with_name("mini_bank.yaml")
+MINI_TEXT = MINI.read_text(encoding="utf-8")
+
+
+def mini() -> dict[str, Any]:
+    return read_yaml(MINI_TEXT)
+
+
+def section(data: dict[str, Any], index: int) -> dict[str, Any]:
+    return data["sections"][index]
+
+
+def mutate(change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+    data = copy.deepcopy(mini())
+    change(data)
+    return data
+
+
+# (name, change to the mini bank, the located message it must produce)
+BROKEN: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
+    ("duplicate section id", lambda d: section(d, 1).update(id="first"),
+     "sections[1].id: duplicate id 'first'"),
+    ("duplicate question id", lambda d: section(d, 1)["questions"][0].update(id="for_pain"),
+     "sections[1].questions[0].id: duplicate id 'for_pain'"),
+    ("duplicate finding id", lambda d: d["findings"].append(copy.deepcopy(d["findings"][0])),
+     "findings[1].id: duplicate id 'craving_found'"),
+    ("unknown question in a rule", lambda d: section(d, 1).update(when={"answer": "cravng", "is": "yes"}),
+     "sections[1].when.answer: unknown question 'cravng'"),
+    ("unknown option value", lambda d: d["findings"][0]["when"]["of"][1].update(**{"in": ["wrose"]}),
+     "findings[0].when.of[1].in: 'wrose' is not an option of question 'worse'"),
+    ("unknown operator", lambda d: d["findings"][0].update(when={"some": []}),
+     "findings[0].when: unknown operator 'some'"),
+    ("rule on a later question", lambda d: section(d, 0)["questions"][1].update(
+        when={"answer": "urges", "is": "yes"}),
+     "sections[0].questions[1].when.answer: question 'urges' is not asked before this point"),
+    ("rule on a question of the same page", lambda d: section(d, 1)["questions"][1].update(
+        when={"answer": "urges", "is": "yes"}),
+     "sections[1].questions[1].when.answer: question 'urges' is not asked before this point"),
+    ("missing wording for an audience", lambda d: section(d, 0)["questions"][0]["text"].pop("other"),
+     "sections[0].questions[0].text: missing wording for audience 'other'"),
+    ("wording for an unknown audience", lambda d: section(d, 0)["questions"][0]["text"].update(
+        parent="Hi"), "sections[0].questions[0].text.parent: unknown audience 'parent'"),
+    ("finding with no sources", lambda d: d["findings"][0].pop("sources"),
+     "findings[0].sources: at least one source (title and url) is required"),
+    ("finding with an empty source list", lambda d: d["findings"][0].update(sources=[]),
+     "findings[0].sources: at least one source (title and url) is required"),
+    ("learn page with no sources", lambda d: d["learn"][0].pop("sources"),
+     "learn[0].sources: at least one source"),
+    ("resource with no sources", lambda d: d["resources"][0].pop("sources"),
+     "resources[0].sources: at least one source"),
+    ("unknown level", lambda d: d["findings"][0].update(level="severe"),
+     "findings[0].level: unknown level 'severe'"),
+    ("unknown question type", lambda d: section(d, 0)["questions"][0].update(type="slider"),
+     "sections[0].questions[0].type: unknown question type 'slider'"),
+    ("unknown learn page", lambda d: d["findings"][0].update(learn="nowhere"),
+     "findings[0].learn: unknown learn page 'nowhere'"),
+    ("unknown resource", lambda d: d["findings"][0].update(resources=["paid_line"]),
+     "findings[0].resources[0]: unknown resource 'paid_line'"),
+    ("at_least larger than its list", lambda d: d["findings"][0]["when"].update(at_least=3),
+     "findings[0].when.at_least: expected a whole number from 1 to 2, got 3"),
+    ("two operators in one condition", lambda d: d["findings"][0].update(
+        when={"any": [{"answered": "urges"}], "all": [{"answered": "urges"}]}),
+     "findings[0].when: a condition has exactly one operator"),
+    ("answer without is or in", lambda d: d["areas"][0].update(when={"answer": "urges"}),
+     "areas[0].when: use {answer: ID, is: VALUE} or {answer: ID, in: [VALUES]}"),
+    ("a none option on a choice question", lambda d: section(d, 1)["questions"][1].update(
+        none={"value": "none", "label": "None"}),
+     "sections[1].questions[1].none: only a multi question has a 'none' option"),
+    ("duplicate option value", lambda d: section(d, 1)["questions"][1]["options"].append(
+        {"value": "same", "label": "Same again"}),
+     "sections[1].questions[1].options[3].value: duplicate value 'same'"),
+    ("unknown key", lambda d: section(d, 0)["questions"][0].update(txet="typo"),
+     "sections[0].questions[0]: unknown key 'txet'"),
+    ("missing audience", lambda d: d["audiences"].pop(),
+     "audiences: missing audiences: counselor"),
+    ("a section with no questions", lambda d: section(d, 0).update(questions=[]),
+     "sections[0].questions: a section needs at least one question"),
+    ("a source that is not a web address", lambda d: d["findings"][0]["sources"][0].update(
+        url="ftp.example"), "findings[0].sources[0].url: expected a web address"),
+    ("not a mapping at all", lambda d: d.clear() or d.update(version="one"),
+     "version: expected a whole number of 1 or more, got 'one'"),
+]
+
+
+def test_the_mini_bank_is_valid() -> None:
+    bank = parse(mini())
+    assert [s.id for s in bank.sections] == ["first", "second"]
+    assert bank.questions["urges"].audiences == frozenset({"self", "counselor"})
+
+
+def test_the_shipped_bank_is_valid() -> None:
+    bank = load()
+    assert {a.id for a in bank.audiences} == {"self", "other", "counselor"}
+    assert bank.sections[0].id == "safety"
+    assert len(bank.areas) == 11
+
+
+@pytest.mark.parametrize(("change", "message"), [(c, m) for _, c, m in BROKEN],
+                         ids=[name for name, _, _ in BROKEN])
+def test_a_broken_bank_names_the_problem_and_its_place(change: Callable[..., None], message: str) -> None:
+    with pytest.raises(BankError) as caught:
+        parse(mutate(change))
+    assert any(problem.startswith(message) for problem in caught.value.problems), caught.value.problems
+
+
+def test_every_problem_is_listed_not_just_the_first() -> None:
+    def two_problems(d: dict[str, Any]) -> None:
+        d["findings"][0].pop("sources")
+        section(d, 1).update(when={"answer": "cravng", "is": "yes"})
+
+    with pytest.raises(BankError) as caught:
+        parse(mutate(two_problems))
+    assert len(caught.value.problems) == 2
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("version: 1\nsections: [\n", "YAML syntax error at line 3, column 1"),
+    ("version: 1\nversion: 2\n", "YAML syntax error at line 2, column 1: duplicate key 'version'"),
+    ("- a list\n", "(top level): expected a mapping, got a list"),
+    ("", "(top level): expected a mapping, got nothing"),
+])
+def test_unreadable_yaml_is_located(text: str, message: str) -> None:
+    with pytest.raises(BankError) as caught:
+        parse(read_yaml(text))
+    assert caught.value.problems[0].startswith(message), caught.value.problems
+
+
+def test_yes_and_no_stay_words_not_booleans() -> None:
+    assert read_yaml("a: yes\nb: no\nc: true\n") == {"a": "yes", "b": "no", "c": True}
+
+
+def test_a_missing_file_is_a_clear_problem(tmp_path: Path) -> None:
+    with pytest.raises(BankError, match="cannot read the file"):
+        load(tmp_path / "nope.yaml")
+
+
+def test_fingerprint_ignores_wording_but_not_answer_ids() -> None:
+    base = parse(mini()).fingerprint
+    reworded = parse(mutate(lambda d: section(d, 0).update(title="New title"))).fingerprint
+    renamed = parse(mutate(lambda d: section(d, 0)["questions"][1]["options"][0].update(
+        value="tablets"))).fingerprint
+    assert reworded == base
+    assert renamed != base
+
+
+def test_tel_links_keep_only_digits() -> None:
+    assert bank_module.tel_uri("1-800-662-4357") == "tel:18006624357"
+    assert bank_module.tel_uri("988") == "tel:988"
+    assert bank_module.tel_uri("") == ""
+
+
+def test_bank_check_prints_a_summary_for_a_good_bank(runner_for_cli) -> None:
+    result = runner_for_cli.invoke(bank_cli, ["check", str(MINI)])
+    assert result.exit_code == 0
+    assert result.output.startswith("OK: 3 audiences, 2 sections, 4 questions")
+
+
+def test_bank_check_lists_every_problem_and_fails(runner_for_cli, tmp_path: Path) -> None:
+    broken = mutate(lambda d: d["findings"][0].pop("sources"))
+    path = tmp_path / "broken.yaml"
+    path.write_text(yaml.safe_dump(broken), encoding="utf-8")
+    result = runner_for_cli.invoke(bank_cli, ["check", str(path)])
+    assert result.exit_code == 1
+    assert "findings[0].sources: at least one source" in result.output
+
+
+def test_bank_check_runs_through_flask_cli() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "screener", "bank", "check", str(MINI)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("OK: ")
