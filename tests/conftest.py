@@ -1,11 +1,147 @@
-"""Shared fixtures."""
+"""Shared fixtures: the app, a client that checks every page it gets, and a walker."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
 import pytest
+from bs4 import BeautifulSoup
 from click.testing import CliRunner
+from flask import Flask
+from flask.testing import FlaskClient
+
+from screener import create_app
+from screener.bank import Bank, load
+from tests.html_checks import page_problems
+
+SECRET = "test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+
+
+class CheckedClient(FlaskClient):
+    """A test client that checks the structure of every HTML page it receives."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        response = super().open(*args, **kwargs)
+        if response.mimetype == "text/html" and response.status_code != 302:
+            problems = page_problems(response.get_data(as_text=True))
+            assert not problems, f"{response.request.path}: {problems}"
+        return response
+
+
+def make_app(**config: Any) -> Flask:
+    settings = {"TESTING": True, "SECRET_KEY": SECRET, "SESSION_COOKIE_SECURE": False}
+    settings.update(config)
+    app = create_app(settings)
+    app.test_client_class = CheckedClient
+    return app
+
+
+@pytest.fixture(scope="session")
+def bank() -> Bank:
+    return load()
+
+
+@pytest.fixture
+def app() -> Flask:
+    """An app with CSRF on, as in production."""
+    return make_app()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
 
 
 @pytest.fixture
 def runner_for_cli() -> CliRunner:
     return CliRunner()
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def form_fields(html: str) -> dict[str, dict[str, Any]]:
+    """Return the question fields on a page: name -> {type, values}."""
+    soup = BeautifulSoup(html, "html.parser")
+    fields: dict[str, dict[str, Any]] = {}
+    main = soup.find("main")
+    for field in main.find_all("input"):
+        if field.get("type") not in {"radio", "checkbox"}:
+            continue
+        entry = fields.setdefault(field["name"], {"type": field["type"], "values": []})
+        entry["values"].append(field["value"])
+    return fields
+
+
+class Walker:
+    """Walk the screener as a person would, with CSRF tokens taken from each page."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+        self.visited: list[str] = []
+
+    def get(self, url: str) -> Any:
+        response = self.client.get(url)
+        self.visited.append(url)
+        return response
+
+    def post(self, url: str, data: Mapping[str, Any]) -> Any:
+        page = self.client.get(url)
+        body = dict(data)
+        if "csrf_token" not in body and 'name="csrf_token"' in page.get_data(as_text=True):
+            body["csrf_token"] = csrf_token(page.get_data(as_text=True))
+        return self.client.post(url, data=body)
+
+    def start(self, audience: str) -> str:
+        response = self.post("/", {"audience": audience})
+        assert response.status_code == 303, response.status_code
+        return response.location
+
+    def answer_all(
+        self, audience: str, answers: Mapping[str, Any], default: str = "no",
+        acknowledge: bool = True, limit: int = 40,
+    ) -> Iterator[str]:
+        """Answer page after page until check answers; yield each URL visited.
+
+        Unlisted yes/no questions get `default`; unlisted multi questions get their
+        'none' option; unlisted choice questions get their last option.
+        """
+        url = self.start(audience)
+        for _ in range(limit):
+            yield url
+            if url == "/check-answers":
+                return
+            if url.startswith("/now/"):
+                assert acknowledge, f"stopped at {url}"
+                response = self.post(url, {})
+                url = response.location
+                continue
+            page = self.client.get(url)
+            assert page.status_code == 200, (url, page.status_code)
+            data: dict[str, Any] = {}
+            for name, field in form_fields(page.get_data(as_text=True)).items():
+                if name in answers:
+                    data[name] = answers[name]
+                elif field["type"] == "checkbox":
+                    data[name] = field["values"][-1]
+                elif default in field["values"]:
+                    data[name] = default
+                else:
+                    data[name] = field["values"][-1]
+            response = self.post(url, data)
+            assert response.status_code == 303, (url, response.status_code, data)
+            url = response.location
+        raise AssertionError("the walk did not reach check answers")
+
+    def complete(self, audience: str, answers: Mapping[str, Any], **options: Any) -> list[str]:
+        return list(self.answer_all(audience, answers, **options))
+
+
+@pytest.fixture
+def walker(client: FlaskClient) -> Walker:
+    return Walker(client)

@@ -1,0 +1,115 @@
+"""Start the app under gunicorn on loopback for tests that need a real server."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def gunicorn() -> list[str]:
+    found = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
+    return [found] if found else [sys.executable, "-m", "gunicorn"]
+
+
+@contextmanager
+def serve(secret: str, workers: int = 1, **settings: str) -> Iterator[str]:
+    """Run gunicorn with wsgi.py on a free loopback port; yield its base URL."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SCREENER_", "FLASK_"))}
+    env.update({"SCREENER_SECRET_KEY": secret, "SCREENER_SESSION_COOKIE_SECURE": "false"})
+    env.update({f"SCREENER_{k}": v for k, v in settings.items()})
+    process = subprocess.Popen(
+        [*gunicorn(), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         "--log-level", "warning", "wsgi:app"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(base + "/privacy", timeout=2).close()
+                break
+            except (urllib.error.URLError, ConnectionError, OSError):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"gunicorn did not start: {process.stderr.read().decode() if process.stderr else ''}"
+                    ) from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+class HttpResponse:
+    """Just enough of Flask's test response for the Walker."""
+
+    def __init__(self, status: int, headers: Any, body: bytes) -> None:
+        self.status_code = status
+        self.headers = headers
+        self.body = body
+        location = headers.get("Location") or ""
+        self.location = urllib.parse.urlsplit(location).path if location.startswith("http") else location
+
+    def get_data(self, as_text: bool = False) -> Any:
+        return self.body.decode() if as_text else self.body
+
+
+class HttpClient:
+    """A cookie-keeping HTTP client; each request goes to the next server in turn."""
+
+    def __init__(self, *bases: str) -> None:
+        self.bases = list(bases)
+        self.turn = 0
+        self.served_by: list[str] = []
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect()
+        )
+
+    def _open(self, path: str, data: bytes | None = None) -> HttpResponse:
+        base = self.bases[self.turn % len(self.bases)]
+        self.turn += 1
+        self.served_by.append(base)
+        request = urllib.request.Request(base + path, data=data)
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                return HttpResponse(response.status, response.headers, response.read())
+        except urllib.error.HTTPError as error:
+            return HttpResponse(error.code, error.headers, error.read())
+
+    def get(self, path: str) -> HttpResponse:
+        return self._open(path)
+
+    def post(self, path: str, data: Mapping[str, Any]) -> HttpResponse:
+        pairs = [(k, x) for k, v in data.items() for x in (v if isinstance(v, list | tuple) else [v])]
+        return self._open(path, urllib.parse.urlencode(pairs).encode())

@@ -1,0 +1,97 @@
+"""The operators and the engine's bookkeeping, on the small test bank (no app needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from screener.bank import AllOf, Answered, AnswerIs, AnyOf, AtLeast, Not, load
+from screener.rules import evaluate, relevant_answers, truth, visible_sections
+
+MINI = load(Path(__file__).with_name("mini_bank.yaml"))
+YES = AnswerIs("for_pain", frozenset({"yes"}))
+PILLS = AnswerIs("kinds", frozenset({"pills"}))
+NONE = AnswerIs("kinds", frozenset({"none"}))
+
+# (condition, answers, expected truth): None is "not known".
+OPERATOR_CASES: list[tuple[Any, dict[str, Any], bool | None]] = [
+    (YES, {"for_pain": "yes"}, True),
+    (YES, {"for_pain": "no"}, False),
+    (YES, {"for_pain": "unsure"}, None),
+    (YES, {}, False),
+    (AnswerIs("for_pain", frozenset({"yes", "no"})), {"for_pain": "no"}, True),
+    (PILLS, {"kinds": ("pills", "powder")}, True),
+    (PILLS, {"kinds": ("powder",)}, False),
+    (Answered("for_pain"), {"for_pain": "unsure"}, True),
+    (Answered("for_pain"), {}, False),
+    (Not(YES), {"for_pain": "no"}, True),
+    (Not(YES), {"for_pain": "yes"}, False),
+    (Not(YES), {"for_pain": "unsure"}, None),
+    (AnyOf((YES, PILLS)), {"for_pain": "unsure", "kinds": ("pills",)}, True),
+    (AnyOf((YES, PILLS)), {"for_pain": "unsure", "kinds": ("powder",)}, None),
+    (AnyOf((YES, PILLS)), {"for_pain": "no", "kinds": ("powder",)}, False),
+    (AllOf((YES, PILLS)), {"for_pain": "yes", "kinds": ("pills",)}, True),
+    (AllOf((YES, PILLS)), {"for_pain": "unsure", "kinds": ("pills",)}, None),
+    (AllOf((YES, PILLS)), {"for_pain": "unsure", "kinds": ("powder",)}, False),
+    (AtLeast(2, (YES, PILLS, NONE)), {"for_pain": "yes", "kinds": ("pills",)}, True),
+    (AtLeast(2, (YES, PILLS, NONE)), {"for_pain": "unsure", "kinds": ("pills",)}, None),
+    (AtLeast(2, (YES, PILLS, NONE)), {"for_pain": "no", "kinds": ("pills",)}, False),
+    (AtLeast(1, (YES,)), {}, False),
+]
+
+
+@pytest.mark.parametrize(("condition", "answers", "expected"), OPERATOR_CASES)
+def test_operators_use_three_valued_logic(condition: Any, answers: dict[str, Any], expected: Any) -> None:
+    assert truth(condition, answers) is expected
+
+
+def test_skip_logic_hides_a_section_and_drops_its_old_answers() -> None:
+    raw = {"for_pain": "no", "kinds": ("pills",), "urges": "yes", "worse": "worse"}
+    assert [s.id for s, _ in visible_sections(MINI, raw, "self")] == ["first"]
+    assert relevant_answers(MINI, raw, "self") == {"for_pain": "no", "kinds": ("pills",)}
+    assert evaluate(MINI, raw, "self").findings == ()
+
+
+def test_not_sure_shows_what_depends_on_it() -> None:
+    pages = visible_sections(MINI, {"for_pain": "unsure", "kinds": ("pills",)}, "self")
+    assert [s.id for s, _ in pages] == ["first", "second"]
+
+
+def test_a_question_left_out_for_an_audience_is_never_counted() -> None:
+    raw = {"for_pain": "yes", "kinds": ("pills",), "urges": "yes", "worse": "same"}
+    assert evaluate(MINI, raw, "other").findings == ()
+    assert [f.id for f in evaluate(MINI, raw, "self").findings] == ["craving_found"]
+
+
+def test_triggers_name_the_question_and_the_answer_in_the_audience_words() -> None:
+    raw = {"for_pain": "yes", "kinds": ("pills",), "urges": "yes", "worse": "worse"}
+    report = evaluate(MINI, raw, "counselor")
+    (finding,) = report.findings
+    assert [(t.question, t.answer) for t in finding.triggers] == [
+        ("Client reports strong urges.", "Yes"), ("Is the pain worse?", "Worse")]
+    assert [a.id for a in report.areas] == ["craving"]
+
+
+def test_not_sure_is_counted_and_makes_areas_unclear() -> None:
+    report = evaluate(MINI, {"for_pain": "yes", "kinds": ("pills",), "urges": "unsure",
+                             "worse": "unsure"}, "self")
+    assert report.unsure == 2
+    assert report.findings == ()
+    assert report.unclear_areas == ("Craving",)
+
+
+def test_finding_resources_come_first_without_repeats() -> None:
+    report = evaluate(MINI, {"for_pain": "yes", "kinds": ("pills",), "urges": "yes"}, "self")
+    assert [r.id for r in report.resources] == ["helpline"]
+
+
+@pytest.mark.parametrize("raw", [
+    {"for_pain": "maybe"}, {"for_pain": ["yes"]}, {"kinds": ("none", "pills")}, {"kinds": []},
+    {"kinds": "pills"}, {3: "yes"}, {"urges": {"a": 1}}, {"for_pain": None},
+])
+def test_invalid_answers_are_ignored(raw: dict[Any, Any]) -> None:
+    kept = relevant_answers(MINI, raw, "self")
+    assert all(k in MINI.questions for k in kept)
+    assert kept in ({}, {"kinds": ("pills",)})

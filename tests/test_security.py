@@ -1,0 +1,359 @@
+"""Private, safe and unbreakable: headers, sessions, bad input and logs."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import time
+from http.cookies import SimpleCookie
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from screener import answers
+from screener.bank import Bank
+from tests.conftest import SECRET, Walker, csrf_token, make_app
+
+PAGES = ["/", "/learn/", "/learn/overdose", "/help", "/privacy", "/now/overdose_now", "/nope"]
+
+
+def session_cookie(response: Any) -> SimpleCookie:
+    cookie: SimpleCookie = SimpleCookie()
+    for header in response.headers.getlist("Set-Cookie"):
+        cookie.load(header)
+    return cookie
+
+
+def saved(client: FlaskClient, app: Flask) -> answers.Saved:
+    with client.session_transaction() as session:
+        return answers.load(session, app.extensions["bank"])
+
+
+def first_page(bank: Bank) -> tuple[str, str]:
+    """Return the first section and its first yes/no question."""
+    section = bank.sections[0]
+    question = next(q for q in section.questions if q.type == "yesno")
+    return section.id, question.id
+
+
+# --- headers --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_sends_the_privacy_headers(client: FlaskClient, path: str) -> None:
+    headers = client.get(path).headers
+    csp = headers["Content-Security-Policy"]
+    for directive in ("default-src 'self'", "frame-ancestors 'none'", "form-action 'self'",
+                      "base-uri 'none'", "script-src 'self'", "style-src 'self'"):
+        assert directive in csp
+    assert "unsafe-inline" not in csp
+    assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert "camera=()" in headers["Permissions-Policy"]
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert headers["Cache-Control"] == "no-store"
+    assert "Strict-Transport-Security" not in headers
+
+
+def test_static_files_may_be_cached_but_keep_the_headers(client: FlaskClient) -> None:
+    response = client.get("/static/screener.css")
+    assert response.status_code == 200
+    assert "max-age" in response.headers["Cache-Control"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "Set-Cookie" not in response.headers
+
+
+def test_hsts_when_configured() -> None:
+    client = make_app(HSTS=True).test_client()
+    assert "max-age=" in client.get("/").headers["Strict-Transport-Security"]
+
+
+def test_pages_request_nothing_from_another_host(client: FlaskClient, walker: Walker) -> None:
+    # The page checker in conftest refuses any src/href to another host on every page.
+    walker.complete("self", {})
+    css = client.get("/static/screener.css").get_data(as_text=True)
+    assert "url(" not in css and "@import" not in css
+
+
+# --- sessions -------------------------------------------------------------------------
+
+
+def test_session_cookie_flags_in_production() -> None:
+    client = make_app(SESSION_COOKIE_SECURE=True, WTF_CSRF_ENABLED=False).test_client()
+    response = client.post("/", data={"audience": "self"})
+    header = response.headers["Set-Cookie"]
+    assert "HttpOnly" in header
+    assert "SameSite=Lax" in header
+    assert "Secure" in header
+    assert "Expires" not in header and "Max-Age" not in header  # gone when the browser closes
+
+
+def test_production_refuses_to_start_without_a_strong_secret() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SCREENER_", "FLASK_"))}
+    for key in (None, "dev", "short"):
+        if key:
+            env["SCREENER_SECRET_KEY"] = key
+        done = subprocess.run(
+            [sys.executable, "-c", "from screener import create_app; create_app()"],
+            capture_output=True, text=True, env=env, timeout=60, check=False,
+        )
+        assert done.returncode == 1
+        assert "refusing to start without a strong SECRET_KEY" in done.stderr
+        assert "Traceback" not in done.stderr
+
+
+def test_production_starts_with_a_strong_secret() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SCREENER_", "FLASK_"))}
+    env["SCREENER_SECRET_KEY"] = SECRET
+    done = subprocess.run(
+        [sys.executable, "-c", "from screener import create_app; print(create_app().name)"],
+        capture_output=True, text=True, env=env, timeout=60, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_broken_bank_stops_start_up_with_located_problems(tmp_path: Any) -> None:
+    broken = tmp_path / "questions.yaml"
+    broken.write_text("version: 1\nsections: [\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as caught:
+        make_app(QUESTIONS_PATH=str(broken))
+    assert "YAML syntax error at line 3" in str(caught.value)
+
+
+def test_environment_settings_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SCREENER_EXIT_URL", "https://example.org/")
+    monkeypatch.setenv("SCREENER_IDLE_MINUTES", "5")
+    app = make_app()
+    assert app.config["EXIT_URL"] == "https://example.org/"
+    assert app.config["IDLE_MINUTES"] == 5
+    assert app.config["WTF_CSRF_TIME_LIMIT"] == 300
+
+
+@pytest.mark.parametrize("cookie", [
+    "garbage",
+    "eyJhIjoic2VsZiJ9.forged.signature",
+    "",
+    "x" * 3000,
+])
+def test_a_forged_or_tampered_cookie_gives_a_fresh_start(client: FlaskClient, cookie: str) -> None:
+    client.set_cookie("screener", cookie)
+    response = client.get("/")
+    assert response.status_code == 200
+    if cookie:
+        assert "could not read the answers saved in this browser" in response.get_data(as_text=True)
+
+
+def test_a_cookie_signed_with_another_key_is_refused(bank: Bank) -> None:
+    other = make_app(SECRET_KEY="another-secret-key-0123456789-abcdefghijklmnop").test_client()
+    Walker(other).start("self")
+    forged = other.get_cookie("screener")
+    assert forged is not None
+    client = make_app().test_client()
+    client.set_cookie("screener", forged.value)
+    section_id, _ = first_page(bank)
+    response = client.get(f"/questions/{section_id}", follow_redirects=True)
+    assert "could not read the answers" in response.get_data(as_text=True)
+    assert "Who is this check for?" in response.get_data(as_text=True)
+
+
+def test_an_expired_cookie_gives_a_fresh_start(
+    client: FlaskClient, walker: Walker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    walker.start("self")
+    cookie = client.get_cookie("screener")
+    assert cookie is not None
+    # The signature carries its own time; move the clock past the cookie's hard limit.
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + 13 * 3600)
+    response = client.get("/")
+    assert "could not read the answers" in response.get_data(as_text=True)
+
+
+def test_idle_answers_are_cleared_with_a_message(client: FlaskClient, walker: Walker, app: Flask) -> None:
+    walker.start("other")
+    with client.session_transaction() as session:
+        session[answers.LAST_SEEN] = int(time.time()) - 61 * 60
+    response = client.get("/")
+    assert "after a time with no activity" in response.get_data(as_text=True)
+    assert saved(client, app).audience is None
+
+
+def test_answers_from_an_older_bank_give_a_fresh_start(
+    client: FlaskClient, walker: Walker, app: Flask
+) -> None:
+    walker.start("self")
+    with client.session_transaction() as session:
+        session[answers.FINGERPRINT] = "0000000000"
+    response = client.get("/")
+    assert "The questions have changed since you started" in response.get_data(as_text=True)
+    assert saved(client, app).audience is None
+
+
+def test_the_cookie_stays_small_with_every_question_answered(bank: Bank, app: Flask) -> None:
+    for audience in ("self", "other", "counselor"):
+        client = app.test_client()
+        Walker(client).start(audience)
+        everything: dict[str, Any] = {}
+        for question in bank.questions.values():
+            if question.type == "multi":
+                everything[question.id] = tuple(o.value for o in question.options)
+            else:
+                everything[question.id] = question.options[-1].value
+        with client.session_transaction() as session:
+            state = answers.Saved(audience, everything, {f.id for f in bank.findings})
+            answers.save(session, bank, state)
+            session["_flashes"] = [("message", "x" * 80)]
+        response = client.get("/")
+        header = response.headers["Set-Cookie"]
+        assert len(header) < 2048, len(header)
+
+
+def test_the_encoding_round_trips_and_drops_garbage(bank: Bank) -> None:
+    everything: dict[str, Any] = {}
+    for question in bank.questions.values():
+        everything[question.id] = (
+            tuple(o.value for o in question.options) if question.type == "multi"
+            else question.options[0].value
+        )
+    text = answers.encode(bank, everything)
+    assert answers.decode(bank, text) == everything
+    assert answers.decode(bank, "zz.." + "9" * 50 + ".-1.%%") == {}
+    assert answers.decode(bank, 12) == {}
+
+
+# --- forms ----------------------------------------------------------------------------
+
+
+def test_a_post_without_a_csrf_token_keeps_saved_answers(
+    client: FlaskClient, walker: Walker, app: Flask, bank: Bank
+) -> None:
+    walker.start("self")
+    section_id, question_id = first_page(bank)
+    walker.post(f"/questions/{section_id}", {question_id: "no", **{
+        q.id: "no" for q in bank.sections[0].questions if q.type == "yesno"}})
+    before = saved(client, app)
+    response = client.post(f"/questions/{section_id}", data={question_id: "yes"})
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "This page had expired" in text
+    assert f'href="/questions/{section_id}"' in text
+    assert saved(client, app) == before
+
+
+def test_an_old_token_from_another_session_is_refused(
+    client: FlaskClient, walker: Walker, app: Flask, bank: Bank
+) -> None:
+    other = app.test_client()
+    stale = csrf_token(other.get("/").get_data(as_text=True))
+    walker.start("self")
+    before = saved(client, app)
+    response = client.post("/", data={"audience": "other", "csrf_token": stale})
+    assert response.status_code == 400
+    assert saved(client, app) == before
+
+
+def test_clear_my_answers_works_from_any_page(
+    client: FlaskClient, walker: Walker, app: Flask
+) -> None:
+    walker.start("counselor")
+    page = client.get("/privacy").get_data(as_text=True)
+    response = client.post("/clear", data={"csrf_token": csrf_token(page)})
+    assert response.status_code == 303
+    assert saved(client, app).audience is None
+
+
+def test_exit_works_even_with_an_expired_page(client: FlaskClient, walker: Walker, app: Flask) -> None:
+    walker.start("self")
+    response = client.post("/exit")  # no token: leaving must never fail
+    assert response.status_code == 303
+    assert response.location == app.config["EXIT_URL"]
+    assert client.get_cookie("screener") is None
+    assert client.get("/check-answers").status_code == 302
+
+
+def tampered_posts(section_id: str, question_id: str) -> list[tuple[str, Any]]:
+    return [
+        ("unknown field", {question_id: "yes", "admin": "1"}),
+        ("unknown value", {question_id: "maybe"}),
+        ("duplicated key", [(question_id, "yes"), (question_id, "no")]),
+        ("huge value", {question_id: "y" * 5000}),
+        ("unicode value", {question_id: "yés\u202e\x00"}),
+        ("wrong type", {question_id: ["yes", "no"]}),
+    ]
+
+
+@pytest.mark.parametrize("case", range(6))
+def test_tampered_forms_are_refused_and_store_nothing(
+    client: FlaskClient, walker: Walker, app: Flask, bank: Bank, case: int
+) -> None:
+    walker.start("self")
+    section_id, question_id = first_page(bank)
+    name, data = tampered_posts(section_id, question_id)[case]
+    before = saved(client, app)
+    token = csrf_token(client.get(f"/questions/{section_id}").get_data(as_text=True))
+    body = list(data.items()) if isinstance(data, dict) else list(data)
+    flat = []
+    for key, value in body:
+        flat += [(key, v) for v in value] if isinstance(value, list) else [(key, value)]
+    from werkzeug.datastructures import MultiDict
+
+    response = client.post(f"/questions/{section_id}",
+                           data=MultiDict([*flat, ("csrf_token", token)]))
+    assert response.status_code == 400, name
+    text = response.get_data(as_text=True)
+    assert "There is a problem" in text and "Error: " in text, name
+    assert saved(client, app) == before, name
+
+
+def test_an_oversized_body_is_refused_with_a_page(client: FlaskClient, walker: Walker, bank: Bank) -> None:
+    walker.start("self")
+    section_id, question_id = first_page(bank)
+    response = client.post(f"/questions/{section_id}", data={question_id: "y" * 40_000})
+    assert response.status_code == 413
+    assert "That was too much to send" in response.get_data(as_text=True)
+
+
+def test_too_many_form_parts_are_refused(client: FlaskClient, walker: Walker, bank: Bank) -> None:
+    walker.start("self")
+    section_id, _ = first_page(bank)
+    response = client.post(f"/questions/{section_id}", data={f"f{i}": "1" for i in range(400)})
+    assert response.status_code in {400, 413}
+
+
+@pytest.mark.parametrize(("method", "path"), [
+    ("put", "/"), ("delete", "/questions/safety"), ("patch", "/results"), ("post", "/results"),
+    ("post", "/check-answers"), ("get", "/exit"), ("get", "/clear"), ("post", "/learn/"),
+])
+def test_only_the_intended_methods_are_allowed(client: FlaskClient, method: str, path: str) -> None:
+    response = getattr(client, method)(path)
+    assert response.status_code == 405
+    assert "Allow" in response.headers
+
+
+# --- logs -----------------------------------------------------------------------------
+
+
+def test_no_answer_reaches_a_log(
+    client: FlaskClient, walker: Walker, bank: Bank, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    visited = []
+    for audience in ("self", "other", "counselor"):
+        client.post("/exit")
+        visited += walker.complete(audience, {})
+        client.get("/results")
+    cookie = client.get_cookie("screener")
+    logged = "\n".join(r.getMessage() for r in caplog.records) + caplog.text
+    secrets = [q.text.get(a) for q in bank.questions.values() for a in q.audiences]
+    secrets += [o.label.get(a) for q in bank.questions.values() if q.type != "yesno"
+                for o in q.options for a in q.audiences]
+    if cookie is not None:
+        secrets.append(cookie.value)
+    for secret in secrets:
+        assert secret not in logged
+    for url in visited:
+        assert "?" not in url.replace("?change=1", "")
