@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Union
+from typing import Any
 
 import yaml
 
@@ -107,7 +107,7 @@ class AtLeast:
     items: tuple[Condition, ...]
 
 
-Condition = Union[AnswerIs, Answered, AnyOf, AllOf, Not, AtLeast]
+Condition = AnswerIs | Answered | AnyOf | AllOf | Not | AtLeast
 
 
 def questions_in(condition: Condition) -> Iterator[str]:

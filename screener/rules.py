@@ -115,7 +115,9 @@ def shown(condition: Condition | None, answers: Answers) -> bool:
     return condition is None or truth(condition, answers) is not False
 
 
-def visible_sections(bank: Bank, answers: Answers, audience: str) -> list[tuple[Section, tuple[Question, ...]]]:
+def visible_sections(
+    bank: Bank, answers: Answers, audience: str
+) -> list[tuple[Section, tuple[Question, ...]]]:
     """Return the sections and questions this audience is asked, given the answers so far."""
     result = []
     for section in bank.sections:
@@ -237,7 +239,8 @@ def _triggers(bank: Bank, condition: Condition, answers: Answers, audience: str)
         if qid in seen or qid not in answers:
             continue
         question = bank.questions[qid]
-        seen[qid] = Trigger(qid, question.text.get(audience), describe_answer(question, answers[qid], audience))
+        answer = describe_answer(question, answers[qid], audience)
+        seen[qid] = Trigger(qid, question.text.get(audience), answer)
     return tuple(seen.values())
 
 

@@ -8,7 +8,9 @@ import re
 from locust import HttpUser, between, task
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-INPUT = re.compile(r'<input class="choice__input"[^>]*name="([a-z0-9_]+)" type="(radio|checkbox)" value="([a-z0-9_]+)"')
+INPUT = re.compile(
+    r'<input class="choice__input"[^>]*name="([a-z0-9_]+)" type="(radio|checkbox)" value="([a-z0-9_]+)"'
+)
 
 
 class Person(HttpUser):

@@ -111,7 +111,14 @@ class Walker:
         Unlisted yes/no questions get `default`; unlisted multi questions get their
         'none' option; unlisted choice questions get their last option.
         """
-        url = self.start(audience)
+        yield from self.answer_all_from(self.start(audience), answers, default, acknowledge, limit)
+
+    def answer_all_from(
+        self, url: str, answers: Mapping[str, Any] | None = None, default: str = "no",
+        acknowledge: bool = True, limit: int = 40,
+    ) -> Iterator[str]:
+        """Go on answering from `url` until check answers; yield each URL visited."""
+        answers = answers or {}
         for _ in range(limit):
             yield url
             if url == "/check-answers":
