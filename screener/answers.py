@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from .rules import Answer, clean_answer
 # Session keys. Short, because the whole session travels in one cookie.
 FINGERPRINT, AUDIENCE, ANSWERS, ACKNOWLEDGED, LAST_SEEN = "v", "a", "q", "k", "t"
 KEYS = (FINGERPRINT, AUDIENCE, ANSWERS, ACKNOWLEDGED, LAST_SEEN)
+TOKEN = re.compile(r"[0-9a-z]{1,13}")
 
 
 @dataclass
@@ -51,12 +53,10 @@ def decode(bank: Bank, text: Any) -> dict[str, Answer]:
         return {}
     answers: dict[str, Answer] = {}
     for question, token in zip(bank.questions.values(), text.split("."), strict=False):
-        if not token:
+        # int() would also take "-1", "+1" or "1_0": only plain base-36 digits are ours.
+        if not TOKEN.fullmatch(token):
             continue
-        try:
-            number = int(token, 36)
-        except ValueError:
-            continue
+        number = int(token, 36)
         values = [o.value for o in question.all_options]
         raw: Any
         if question.type == "multi":

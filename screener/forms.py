@@ -9,9 +9,10 @@ from typing import Any
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import Field, RadioField, SelectMultipleField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
-from .bank import Bank, Question
+from .bank import Bank, Option, Question
 from .rules import Answer
 
 CHOOSE_ONE = {
@@ -36,10 +37,14 @@ class Radio(RadioField):
             super().pre_validate(form)
 
 
+def _choices(options: Iterable[Option], audience: str) -> list[SelectChoice]:
+    return [SelectChoice(o.value, o.label.get(audience)) for o in options]
+
+
 def _radio(question: Question, audience: str) -> Field:
     return Radio(
         question.text.get(audience),
-        choices=[(o.value, o.label.get(audience)) for o in question.options],
+        choices=_choices(question.options, audience),
         validators=[ChoiceRequired(CHOOSE_ONE[question.type])],
         invalid_choice_message=NOT_OFFERED,
     )
@@ -59,7 +64,7 @@ def _checkboxes(question: Question, audience: str) -> Field:
     none_label = question.none.label.get(audience) if question.none else "None of these"
     return SelectMultipleField(
         question.text.get(audience),
-        choices=[(o.value, o.label.get(audience)) for o in question.all_options],
+        choices=_choices(question.all_options, audience),
         validators=[ChoiceRequired(CHOOSE_SOME.format(none=none_label)),
                     _exclusive_none(question, audience)],
         invalid_choice_message=NOT_OFFERED,
@@ -83,7 +88,7 @@ def start_form(bank: Bank) -> type[FlaskForm]:
     class StartForm(FlaskForm):
         audience = Radio(
             "Who is this check for?",
-            choices=[(a.id, a.label) for a in bank.audiences],
+            choices=[SelectChoice(a.id, a.label) for a in bank.audiences],
             validators=[ChoiceRequired("Select who this check is for")],
             invalid_choice_message=NOT_OFFERED,
         )

@@ -24,8 +24,11 @@ class CheckedClient(FlaskClient):
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
         response = super().open(*args, **kwargs)
-        if response.mimetype == "text/html" and response.status_code != 302:
-            problems = page_problems(response.get_data(as_text=True))
+        # HEAD and OPTIONS answers have no body to check.
+        has_page = response.mimetype == "text/html" and response.status_code != 302
+        if has_page and response.get_data():
+            csrf = self.application.config.get("WTF_CSRF_ENABLED", True)
+            problems = page_problems(response.get_data(as_text=True), csrf=csrf)
             assert not problems, f"{response.request.path}: {problems}"
         return response
 

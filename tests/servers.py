@@ -63,6 +63,9 @@ def serve(secret: str, workers: int = 1, **settings: str) -> Iterator[str]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait(timeout=10)
+        if process.stderr:
+            process.stderr.close()
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

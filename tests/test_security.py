@@ -60,11 +60,11 @@ def test_every_page_sends_the_privacy_headers(client: FlaskClient, path: str) ->
 
 
 def test_static_files_may_be_cached_but_keep_the_headers(client: FlaskClient) -> None:
-    response = client.get("/static/screener.css")
-    assert response.status_code == 200
-    assert "max-age" in response.headers["Cache-Control"]
-    assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert "Set-Cookie" not in response.headers
+    with client.get("/static/screener.css") as response:
+        assert response.status_code == 200
+        assert "max-age" in response.headers["Cache-Control"]
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert "Set-Cookie" not in response.headers
 
 
 def test_hsts_when_configured() -> None:
@@ -75,7 +75,8 @@ def test_hsts_when_configured() -> None:
 def test_pages_request_nothing_from_another_host(client: FlaskClient, walker: Walker) -> None:
     # The page checker in conftest refuses any src/href to another host on every page.
     walker.complete("self", {})
-    css = client.get("/static/screener.css").get_data(as_text=True)
+    with client.get("/static/screener.css") as response:
+        css = response.get_data(as_text=True)
     assert "url(" not in css and "@import" not in css
 
 
