@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import escape
 
 import pytest
 from flask import Flask
@@ -235,7 +236,7 @@ def test_learn_and_help_pages(client: FlaskClient, bank: Bank) -> None:
         assert "Sources" in text_of(page)
     help_page = text_of(client.get("/help"))
     for resource in bank.resources.values():
-        assert resource.name in help_page
+        assert escape(resource.name) in help_page
         if resource.phone:
             assert f'href="{resource.tel}"' in help_page
     assert "994-1867" not in help_page and "780-9619" not in help_page
