@@ -126,7 +126,42 @@ def test_vignette(audience: str, given: dict[str, Any], must: set[str], must_not
         assert result.title and result.explanation and result.finding.sources
 
 
+# The least each finding needs, in questions every audience is asked: the same pattern must
+# fire whoever answers.
+EVERY_AUDIENCE: dict[str, dict[str, Any]] = {
+    "overdose_now": {"overdose_signs_now": "yes"},
+    "suicide_thoughts": {"suicide_thoughts_q": "yes"},
+    "suicide_unsure": {"suicide_thoughts_q": "unsure"},
+    "overdose_risk": {"mixes_sedatives": "yes"},
+    "addiction_signs": {"cut_down": "yes"},
+    "misuse_pattern": {"for_high": "yes"},
+    "hyperalgesia": {**AS_PRESCRIBED, "pain_spread": "yes"},
+    "tolerance_watch": {"has_prescription": "no", "same_dose_less": "yes"},
+    "dependence_watch": {"others_pills": "yes", "avoid_withdrawal": "yes"},
+    "injecting": {"how_taken": ("injected",)},
+    "signs_noticed": {"behavior_signs": ("alone",), "physical_signs": ("hygiene",)},
+    "tolerance_expected": {**AS_PRESCRIBED, "more_for_same": "yes"},
+    "dependence_expected": {**AS_PRESCRIBED, "mind_without": ("anxious",)},
+    "in_treatment": {"what_used": ("moud",)},
+    "naloxone_gap": {"has_naloxone": "no"},
+    "context_factors": {"risk_factors": ("rural",)},
+}
+
+
+@pytest.mark.parametrize("audience", ["self", "other", "counselor"])
+@pytest.mark.parametrize("finding_id", list(EVERY_AUDIENCE))
+def test_each_finding_fires_for_each_audience_in_its_own_words(finding_id: str, audience: str) -> None:
+    report = evaluate(BANK, answers_for(audience, **EVERY_AUDIENCE[finding_id]), audience)
+    (result,) = [r for r in report.findings if r.id == finding_id]
+    finding = result.finding
+    assert result.title == finding.title.get(audience)
+    assert result.explanation == finding.explanation.get(audience)
+    assert result.steps == finding.steps.get(audience) and result.steps
+    assert {t.question_id for t in result.triggers} >= set(EVERY_AUDIENCE[finding_id]) - set(AS_PRESCRIBED)
+
+
 def test_every_finding_has_a_vignette() -> None:
+    assert set(EVERY_AUDIENCE) == {f.id for f in BANK.findings}
     covered = set().union(*(must for _, _, _, must, _ in VIGNETTES))
     assert covered == {f.id for f in BANK.findings}
 
