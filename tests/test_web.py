@@ -246,3 +246,14 @@ def test_error_pages_share_the_design(client: FlaskClient) -> None:
     page = client.get("/no/such/page")
     assert page.status_code == 404
     assert "Exit this page" in text_of(page)
+
+
+def test_several_missing_answers_each_name_their_question(walker: Walker, client: FlaskClient) -> None:
+    walker.start("other")
+    response = walker.post("/questions/safety", {})
+    assert response.status_code == 400
+    body = text_of(response)
+    links = re.findall(r'<a href="#([a-z_]+)">Select yes, no or not sure<span class="error-summary__question">'
+                       r": ([^<]+)</span></a>", body)
+    assert [name for name, _ in links] == list(form_fields(text_of(client.get("/questions/safety"))))
+    assert all(question.endswith("?") for _, question in links)
