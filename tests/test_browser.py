@@ -1,0 +1,571 @@
+"""End to end in headless Chromium: people's walks, emergencies, keyboard and no-JS use,
+leaving quickly, accessibility (axe-core, Nu Html Checker), phones and zoom, print, screenshots.
+
+Needs Debian's chromium, chromium-driver and a Java runtime; without them these tests are
+skipped, or fail when SCREENER_REQUIRE_BROWSER=1 (CI). SCREENER_SCREENSHOTS=1 writes the
+screenshots in docs/screenshots/. SCREENER_QUESTIONS_PATH runs the suite on another bank.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webdriver import WebDriver
+
+from screener import rules
+from screener.answers import KEYS
+from screener.bank import Bank, Finding, load, questions_in
+from tests.browser import (
+    FOCUS_STYLE_JS,
+    ROOT,
+    Browser,
+    Pick,
+    axe_violations,
+    describe_violations,
+    focus_visible,
+    full_page_png,
+    layout_problems,
+    pdf_pages,
+    pdf_text,
+    pdf_to_pngs,
+    print_pdf,
+    quiet,
+    require,
+    reset_viewport,
+    session_data,
+    set_viewport,
+    start_chromium,
+    transparent,
+    vnu_errors,
+    worried,
+    worried_answers,
+    yes_to,
+)
+from tests.conftest import SECRET, Walker
+from tests.servers import HttpClient, serve
+
+pytestmark = pytest.mark.browser
+
+BANK_PATH = os.environ.get("SCREENER_QUESTIONS_PATH") or None
+EXIT_PATH = "/privacy"  # a page on the test server stands in for the neutral exit site
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+
+# --- the site and the browser -----------------------------------------------------------
+
+
+@dataclass
+class Site:
+    """The app under gunicorn, its bank, and answer states reached once over HTTP."""
+
+    base: str
+    bank: Bank
+    cookies: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def first_section(self) -> str:
+        return self.bank.sections[0].id
+
+    def finding(self, finding_id: str) -> Finding:
+        return next(f for f in self.bank.findings if f.id == finding_id)
+
+    def cookie(self, state: str) -> str:
+        """Return a session cookie for a named state: fast, so browser tests need not re-walk."""
+        if state not in self.cookies:
+            client = HttpClient(self.base)
+            walker = Walker(client)  # type: ignore[arg-type]
+            audience, _, how = state.partition("-")
+            if how == "started":
+                walker.start(audience)
+            elif how == "second":
+                steps = walker.answer_all(audience, {})
+                next(steps), next(steps)  # the first page answered; now on the second
+            elif how == "quiet":
+                walker.complete(audience, {})
+            else:
+                walker.complete(audience, worried_answers(self.bank))
+            self.cookies[state] = next(c.value for c in client.jar if c.name == "screener")
+        return self.cookies[state]
+
+
+@pytest.fixture(scope="session")
+def site() -> Iterator[Site]:
+    require("chromium", "chromedriver")
+    bank = load(BANK_PATH)  # a broken bank fails here, with its problems, not in gunicorn
+    settings = {"EXIT_URL": EXIT_PATH}
+    if BANK_PATH:
+        settings["QUESTIONS_PATH"] = BANK_PATH
+    with contextlib.ExitStack() as stack:
+        with pytest.MonkeyPatch.context() as env:
+            # Threads: a browser may open a connection and wait before using it, which would
+            # hold a synchronous worker (and every other request) until it times out.
+            env.setenv("GUNICORN_CMD_ARGS", f"{os.environ.get('GUNICORN_CMD_ARGS', '')} --threads 4")
+            base = stack.enter_context(serve(SECRET, workers=2, **settings))
+        yield Site(base, bank)
+
+
+@pytest.fixture(scope="session")
+def chrome(site: Site, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
+    driver = start_chromium(tmp_path_factory.mktemp("chromium-profile"))
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def browser(chrome: WebDriver, site: Site) -> Iterator[Browser]:
+    """The shared Chromium, with no cookies and a plain 1280px desktop viewport."""
+    page = Browser(chrome, site.base)
+    page.clear_cookies()
+    reset_viewport(page)
+    yield page
+    reset_viewport(page)
+
+
+def press(browser: Browser, *keys: str) -> None:
+    ActionChains(browser.driver).send_keys(*keys).perform()
+
+
+# --- whole walks ------------------------------------------------------------------------
+
+WALKS = [("self", "quiet"), ("other", "worried"), ("counselor", "worried")]
+
+
+@pytest.mark.parametrize(("audience", "how"), WALKS)
+def test_a_person_clicks_from_the_start_to_the_results(
+    browser: Browser, site: Site, audience: str, how: str
+) -> None:
+    pick = quiet if how == "quiet" else worried(site.first_section)
+    visited, answers = browser.walk(audience, pick)
+    kept = rules.relevant_answers(site.bank, answers, audience)
+    asked = [f"/questions/{s.id}" for s, _ in rules.visible_sections(site.bank, kept, audience)]
+    assert visited == [*asked, "/check-answers"]
+
+    label = next(a.label for a in site.bank.audiences if a.id == audience)
+    assert label in browser.text("main")
+    rows = browser.all("main .summary-list__row")
+    assert len(rows) == len(kept) + 1, "one row per answer, and one for who the check is for"
+
+    browser.click_to_load(browser.find("main a.button"))  # See the results
+    assert browser.path == "/results"
+    assert f"audience-{audience}" in (browser.find("body").get_attribute("class") or "")
+    assert "not a diagnosis" in browser.text("main")
+    report = rules.evaluate(site.bank, kept, audience)
+    headings = browser.all("main h2[id^=finding-]")
+    shown = [(h.get_attribute("id") or "").removeprefix("finding-") for h in headings]
+    assert shown == [f.id for f in report.findings]
+    if how == "quiet":
+        assert not shown, "answering no to everything shows no patterns"
+    else:
+        assert shown, "answering yes shows patterns"
+    if audience == "counselor":
+        assert len(browser.all("main .areas__list > li")) == len(report.areas)
+
+
+EMERGENCIES = [("overdose_now", ["911", "naloxone"], "tel:911"), ("suicide_thoughts", ["988"], "tel:988")]
+
+
+@pytest.mark.parametrize(("finding_id", "words", "tel"), EMERGENCIES)
+def test_an_emergency_answer_stops_the_check_first(
+    browser: Browser, site: Site, finding_id: str, words: list[str], tel: str
+) -> None:
+    question = next(iter(questions_in(site.finding(finding_id).when)))
+    browser.start("self")
+    assert browser.section_id == site.first_section
+    browser.answer_page(yes_to(question))
+    assert browser.path == f"/now/{finding_id}"
+    main = browser.text("main")
+    for word in words:
+        assert word.lower() in main.lower(), f"the {finding_id} page does not say {word!r}"
+    assert browser.all(f'main a[href="{tel}"]'), f"no {tel} link to tap on the {finding_id} page"
+
+    browser.submit()  # It is safe now. Continue the questions
+    assert browser.path.startswith("/questions/") and browser.section_id != site.first_section
+    visited, _ = browser.walk_on(quiet)
+    assert not [p for p in visited if p.startswith("/now/")], "an acknowledged emergency came back"
+    browser.go("/results")
+    assert browser.all(f"#finding-{finding_id}"), "the emergency is not on the results page"
+
+
+# --- keyboard only ----------------------------------------------------------------------
+
+
+@dataclass
+class Keyboard:
+    """Moves focus with Tab like a keyboard user, checking every stop shows its focus."""
+
+    browser: Browser
+    stops: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def focused(self) -> dict[str, Any]:
+        info: dict[str, Any] = self.browser.script(FOCUS_STYLE_JS)
+        return info
+
+    def check(self, info: dict[str, Any]) -> None:
+        self.stops += 1
+        before, now = info["unfocused"], info["focused"]
+        if before is None:  # focused before we looked (the error summary): needs an outline
+            visible = now["outline-style"] != "none" and not transparent(now["outline-color"])
+        else:
+            visible = focus_visible(now, before)
+        if not visible:
+            self.problems.append(f"{self.browser.path}: {info['name']} shows no focus: {now} vs {before}")
+
+    def prime(self) -> None:
+        """Note how everything looks before anything on a fresh page has focus."""
+        self.browser.script(FOCUS_STYLE_JS, "prime")
+
+    def tab(self) -> dict[str, Any]:
+        press(self.browser, Keys.TAB)
+        info = self.focused()
+        if info["tag"] == "body":
+            raise AssertionError(f"{self.browser.path}: Tab left the page")
+        self.check(info)
+        return info
+
+    def press(self, key: str) -> dict[str, Any]:
+        press(self.browser, key)
+        return self.focused()
+
+    def answer_page(self, pick: Pick, section: str, only: int | None = None) -> None:
+        """Tab through the page answering with Space and arrows; press Enter on the main button.
+
+        With `only`, answer just the first `only` questions (to leave some missing).
+        """
+        self.prime()
+        groups = {g.name: g for g in self.browser.groups()}
+        done: set[str] = set()
+        for _ in range(80):
+            info = self.tab()
+            if info["submit"]:
+                self.browser.then_load(lambda: press(self.browser, Keys.ENTER))
+                return
+            group = groups.get(info["field"])
+            if group is None or (only is not None and len(done) >= only and group.name not in done):
+                continue
+            targets = pick(section, group)
+            if group.type == "checkbox":
+                if (info["value"] in targets) != info["checked"]:
+                    info = self.press(Keys.SPACE)
+                    assert info["checked"] == (info["value"] in targets), info
+            else:
+                for _ in range(len(group.values) + 1):
+                    if info["value"] == targets[0] and info["checked"]:
+                        break
+                    # Space picks the focused choice; an arrow moves to the next and picks it.
+                    info = self.press(Keys.SPACE if info["value"] == targets[0] else Keys.ARROW_DOWN)
+                    self.check(info)
+                assert info["value"] == targets[0] and info["checked"], info
+            done.add(group.name)
+        raise AssertionError(f"{self.browser.path}: never reached the main button")
+
+    def follow(self, matches: Callable[[dict[str, Any]], bool]) -> None:
+        self.prime()
+        for _ in range(80):
+            if matches(self.tab()):
+                self.browser.then_load(lambda: press(self.browser, Keys.ENTER))
+                return
+        raise AssertionError(f"{self.browser.path}: never reached the link")
+
+
+def test_a_keyboard_user_reaches_the_results_with_tab_space_and_enter(browser: Browser, site: Site) -> None:
+    keys = Keyboard(browser)
+    browser.go("/")
+    keys.answer_page(lambda section, group: ["other"], "start")
+    assert browser.section_id == site.first_section
+
+    # Leave a question out: the page comes back with the error summary focused.
+    groups = browser.groups()
+    keys.answer_page(quiet, site.first_section, only=len(groups) - 1 if len(groups) > 1 else 0)
+    assert browser.section_id == site.first_section
+    info = keys.focused()
+    assert info["id"] == "error-summary", f"focus is on {info['name']}, not the error summary"
+    keys.check(info)
+    assert len(browser.all("#error-summary a")) == 1, "one question was left out"
+
+    for _ in range(40):
+        if browser.path == "/check-answers":
+            break
+        keys.answer_page(quiet, browser.section_id)
+    assert browser.path == "/check-answers"
+    keys.follow(lambda info: info["href"] == "/results")
+    assert browser.path == "/results"
+    assert keys.stops > 30
+    assert not keys.problems, "\n".join(keys.problems)
+
+
+# --- no JavaScript ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def chrome_without_js(site: Site, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
+    driver = start_chromium(tmp_path_factory.mktemp("chromium-nojs"), javascript=False)
+    yield driver
+    driver.quit()
+
+
+def test_the_check_works_with_javascript_off(chrome_without_js: WebDriver, site: Site) -> None:
+    browser = Browser(chrome_without_js, site.base)
+    browser.start("counselor")
+    browser.submit()  # nothing answered
+    assert browser.find("#error-summary").is_displayed()
+    assert browser.script("return document.activeElement.id") != "error-summary", "page scripts ran"
+    visited, _ = browser.walk_on(worried(site.first_section))
+    assert visited[-1] == "/check-answers"
+    browser.click_to_load(browser.find("main a.button"))
+    assert browser.path == "/results"
+    assert browser.find(".print-hint").is_displayed(), "without scripts, the print hint shows"
+    assert not browser.find(".js-print").is_displayed()
+    assert browser.all("main h2[id^=finding-]")
+
+
+# --- leaving quickly --------------------------------------------------------------------
+
+
+def no_answers_left(browser: Browser) -> None:
+    data = session_data(browser.session_cookie(), SECRET)
+    assert not set(KEYS) & set(data), f"the session cookie still holds {sorted(data)}"
+    assert not browser.all("input:checked"), "a page still shows an answer"
+    browser.go("/check-answers")
+    assert browser.path == "/", "check answers did not send us back to the start"
+
+
+def begin_and_answer_one_page(browser: Browser) -> str:
+    browser.start("self")
+    browser.answer_page(quiet)
+    second = browser.path
+    assert second.startswith("/questions/")
+    browser.choose(browser.groups()[0], browser.groups()[0].values[0])  # picked, not yet sent
+    return second
+
+
+@pytest.mark.parametrize("how", ["button", "shift three times"])
+def test_exit_this_page_leaves_and_forgets_the_answers(browser: Browser, how: str) -> None:
+    begin_and_answer_one_page(browser)
+    if how == "button":
+        browser.click_to_load(browser.find("#exit-this-page"))
+    else:
+        shift = ActionChains(browser.driver)
+        for _ in range(3):
+            shift.key_down(Keys.SHIFT).key_up(Keys.SHIFT)
+        browser.then_load(shift.perform)
+    assert browser.path == EXIT_PATH
+
+    browser.then_load(browser.driver.back)
+    assert browser.path == "/", "Back showed the questions again"
+    no_answers_left(browser)
+
+
+def test_clear_my_answers_forgets_them(browser: Browser) -> None:
+    begin_and_answer_one_page(browser)
+    clear = next(b for b in browser.all(".site-header button") if b.text == "Clear my answers")
+    browser.click_to_load(clear)
+    assert browser.path == "/"
+    assert "cleared" in browser.text("main .notice")
+    no_answers_left(browser)
+
+    browser.then_load(browser.driver.back)
+    browser.then_load(browser.driver.back)  # the question page before Clear
+    assert browser.path == "/"
+    no_answers_left(browser)
+
+
+# --- every kind of page -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stop:
+    """A kind of page, and how to reach it: a saved state, a path, perhaps a failed submit."""
+
+    name: str
+    path: str
+    state: str | None = None
+    error: bool = False
+
+
+def stops(site: Site) -> list[Stop]:
+    first = site.first_section
+    multi = next(q for q in site.bank.questions.values() if q.type == "multi")
+    return [
+        Stop("start", "/"),
+        Stop("start-saved", "/", "self-started"),
+        Stop("section", f"/questions/{first}", "self-started"),
+        Stop("section-error", f"/questions/{first}", "self-started", error=True),
+        Stop("section-answered", f"/questions/{multi.section}", "counselor-worried"),
+        Stop("check-answers", "/check-answers", "self-worried"),
+        Stop("results-self", "/results", "self-worried"),
+        Stop("results-self-none", "/results", "self-quiet"),
+        Stop("results-other", "/results", "other-worried"),
+        Stop("results-counselor", "/results", "counselor-worried"),
+        Stop("emergency", "/now/overdose_now", "other-started"),
+        Stop("emergency-988", "/now/suicide_thoughts", "self-started"),
+        Stop("emergency-outside-check", "/now/overdose_now"),
+        Stop("learn-index", "/learn/"),
+        Stop("learn", f"/learn/{next(iter(site.bank.learn))}"),
+        Stop("help", "/help"),
+        Stop("privacy", "/privacy"),
+        Stop("not-found", "/no-such-page"),
+    ]
+
+
+def visit(browser: Browser, site: Site, stop: Stop) -> None:
+    browser.clear_cookies()
+    if stop.state:
+        browser.set_session(site.cookie(stop.state))
+    browser.go(stop.path)
+    assert browser.path == stop.path, f"{stop.name}: went to {browser.path}"
+    if stop.error:
+        browser.submit()
+        assert browser.find("#error-summary").is_displayed()
+
+
+@dataclass
+class Tour:
+    """Every kind of page seen once: axe-core's findings and the HTML the server sent."""
+
+    violations: dict[str, list[dict[str, Any]]]
+    files: list[Path]
+
+
+@pytest.fixture(scope="session")
+def tour(chrome: WebDriver, site: Site, tmp_path_factory: pytest.TempPathFactory) -> Tour:
+    require("axe")
+    browser = Browser(chrome, site.base)
+    reset_viewport(browser)
+    folder = tmp_path_factory.mktemp("served-html")
+    violations, files = {}, []
+    for stop in stops(site):
+        visit(browser, site, stop)
+        violations[stop.name] = axe_violations(browser)
+        status, html = browser.served_error_state() if stop.error else browser.served()
+        assert status == (404 if stop.name == "not-found" else 400 if stop.error else 200), stop
+        path = folder / f"{stop.name}.html"
+        path.write_text(html, encoding="utf-8")
+        files.append(path)
+    browser.clear_cookies()
+    return Tour(violations, files)
+
+
+def test_axe_finds_no_wcag_22_aa_problems_on_any_kind_of_page(tour: Tour) -> None:
+    failing = {page: v for page, v in tour.violations.items() if v}
+    report = "\n".join(describe_violations(page, v) for page, v in failing.items())
+    assert not failing, f"axe-core found problems:\n{report}"
+
+
+def test_the_nu_html_checker_finds_no_errors_in_the_served_html(tour: Tour) -> None:
+    require("java", "vnu")
+    errors = vnu_errors(tour.files)
+    assert not errors, "Nu Html Checker:\n" + "\n".join(errors)
+
+
+VIEWPORTS = [
+    pytest.param(320, 1, id="320px"),
+    pytest.param(360, 1, id="360px"),
+    pytest.param(1280, 1, id="1280px"),
+    pytest.param(640, 2, id="1280px-at-200%-zoom"),
+]
+
+
+@pytest.mark.parametrize(("width", "scale"), VIEWPORTS)
+def test_pages_fit_the_screen_and_targets_are_big_enough(
+    browser: Browser, site: Site, width: int, scale: int
+) -> None:
+    set_viewport(browser, width, 800, scale)
+    problems = []
+    for stop in stops(site):
+        visit(browser, site, stop)
+        problems += [f"{stop.name}: {p}" for p in layout_problems(browser)]
+    assert not problems, f"at {width}px (x{scale}):\n" + "\n".join(problems)
+
+
+# --- print ------------------------------------------------------------------------------
+
+
+def printed_counselor_summary(browser: Browser, site: Site, paper: str, folder: Path) -> tuple[Path, str]:
+    visit(browser, site, Stop("results-counselor", "/results", "counselor-worried"))
+    today = browser.text("main .caption")
+    pdf = folder / f"counselor-{paper}.pdf"
+    pdf.write_bytes(print_pdf(browser, paper))
+    return pdf, today
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_the_counselor_summary_prints_on_two_pages_at_most(
+    browser: Browser, site: Site, paper: str, tmp_path: Path
+) -> None:
+    require("pdftotext", "pdfinfo")
+    pdf, today = printed_counselor_summary(browser, site, paper, tmp_path)
+    assert re.search(r"\d", today), f"no date on the results page: {today!r}"
+    assert browser.all("main .areas__list > li") and browser.all("main h2[id^=finding-]"), (
+        "the long case should have patterns and areas"
+    )
+    pages = pdf_pages(pdf)
+    assert 1 <= pages <= 2, f"{paper}: {pages} pages"
+    text = " ".join(pdf_text(pdf).split())
+    assert today in text, f"{paper}: the date {today!r} is not printed"
+    assert "not a diagnosis" in text
+    phrases = ["Exit this page", "Clear my answers", "Continue", "Change answers", "Start again",
+               "Print or save as PDF"]
+    printed = [p for p in phrases if p in text]
+    # Footer links are single words ("Learn"): look for them as lines of their own.
+    lines = {" ".join(line.split()) for line in pdf_text(pdf).splitlines()}
+    for element in browser.all(".site-footer a, .site-footer p"):
+        words = " ".join((element.get_attribute("textContent") or "").split())
+        if (words in text) if len(words.split()) > 2 else (words in lines):
+            printed.append(words)
+    assert not printed, f"{paper}: printed screen-only parts: {printed}"
+
+
+# --- screenshots ------------------------------------------------------------------------
+
+SHOTS = [
+    ("start", Stop("start", "/")),
+    ("section", Stop("section", "/questions/{second}", "self-second")),
+    ("emergency", Stop("emergency", "/now/overdose_now", "self-started")),
+    ("results-self", Stop("results-self", "/results", "self-worried")),
+    ("results-other", Stop("results-other", "/results", "other-worried")),
+    ("results-counselor", Stop("results-counselor", "/results", "counselor-worried")),
+]
+
+
+def test_screenshots(browser: Browser, site: Site, tmp_path: Path) -> None:
+    """Capture the pages at phone and desktop widths; SCREENER_SCREENSHOTS=1 keeps them."""
+    require("pdftoppm")
+    keep = os.environ.get("SCREENER_SCREENSHOTS") == "1"
+    folder = SCREENSHOTS if keep else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    second = Browser(browser.driver, site.base)
+    second.clear_cookies()
+    second.set_session(site.cookie("self-second"))
+    second.go("/")
+    second_path = (second.find("main .inset a").get_attribute("href") or "").removeprefix(site.base)
+    written = []
+    for name, stop in SHOTS:
+        stop = Stop(stop.name, stop.path.replace("/questions/{second}", second_path), stop.state)
+        for width in (360, 1280):
+            set_viewport(browser, width, 800, scrollbars=False)
+            visit(browser, site, stop)
+            png = full_page_png(browser)
+            assert png.startswith(b"\x89PNG") and int.from_bytes(png[16:20], "big") == width
+            path = folder / f"{name}-{width}.png"
+            path.write_bytes(png)
+            written.append(path)
+    reset_viewport(browser)
+    pdf, _ = printed_counselor_summary(browser, site, "Letter", tmp_path)
+    for old in folder.glob("print-counselor-*.png"):
+        old.unlink()
+    pages = pdf_to_pngs(pdf, folder / "print-counselor")
+    assert 1 <= len(pages) <= 2
+    written += pages
+    assert all(p.stat().st_size > 1000 for p in written)
+    print(f"\n{len(written)} screenshots in {folder} ({datetime.date.today()})")
