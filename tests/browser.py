@@ -52,21 +52,32 @@ def tool(name: str) -> str | None:
     return shutil.which(name)
 
 
+# What to install when a program is missing (Debian package names).
+PACKAGES = {
+    "chromium": INSTALL, "chromedriver": INSTALL, "java": INSTALL,
+    "pdftotext": "apt-get install poppler-utils", "pdfinfo": "apt-get install poppler-utils",
+    "pdftoppm": "apt-get install poppler-utils",
+}
+FILES = {"axe": AXE, "vnu": VNU}
+
+
 def require(*names: str) -> None:
-    """Skip (or, with SCREENER_REQUIRE_BROWSER=1 as in CI, fail) when a program is missing."""
-    missing = [name for name in names if tool(name) is None]
-    files = {"axe": AXE, "vnu": VNU}
-    missing_files = [str(path.relative_to(ROOT)) for key, path in files.items()
-                     if key in names and not path.is_file()]
-    missing = [m for m in missing if m not in files]
-    if not missing and not missing_files:
+    """Skip (or, with SCREENER_REQUIRE_BROWSER=1 as in CI, fail) when a tool is missing.
+
+    Names are programs on PATH, or "axe" and "vnu" for the files `npm ci` installs.
+    """
+    missing: dict[str, list[str]] = {}
+    for name in names:
+        if name in FILES:
+            if not FILES[name].is_file():
+                npm = missing.setdefault("`scripts/setup test` (npm ci)", [])
+                npm.append(str(FILES[name].relative_to(ROOT)))
+        elif tool(name) is None:
+            missing.setdefault(f"`{PACKAGES.get(name, INSTALL)}`", []).append(name)
+    if not missing:
         return
-    parts = []
-    if missing:
-        parts.append(f"{', '.join(missing)} not found; run `{INSTALL}`")
-    if missing_files:
-        parts.append(f"{', '.join(missing_files)} not found; run `scripts/setup test` (npm ci)")
-    message = "browser tests need " + "; ".join(parts)
+    message = "; ".join(f"{', '.join(found)} not found: run {fix}" for fix, found in missing.items())
+    message = f"browser tests: {message}"
     if os.environ.get("SCREENER_REQUIRE_BROWSER") == "1":
         pytest.fail(message, pytrace=False)
     pytest.skip(message)
@@ -311,7 +322,7 @@ class Browser:
 
     def served_error_state(self) -> tuple[int, str]:
         """Post the current form with no answers, as the browser did, and return the reply."""
-        status, html = self.served()
+        _, html = self.served()
         token = csrf_token(html)
         return self.served(data={"csrf_token": token})
 
