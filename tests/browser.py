@@ -439,6 +439,16 @@ for (const el of document.body.querySelectorAll('*')) {
     overflowing.push(`${describe(el)} right edge ${Math.round(rect.right + window.scrollX)}px`);
   }
 }
+// Words that run past the edge of a box that itself fits (a long address, a nowrap line).
+const texts = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+const range = document.createRange();
+for (let node = texts.nextNode(); node; node = texts.nextNode()) {
+  const el = node.parentElement;
+  if (!node.textContent.trim() || !rendered(el) || clipped(el)) continue;
+  range.selectNodeContents(node);
+  const right = Math.max(...[...range.getClientRects()].map(r => r.right + window.scrollX));
+  if (right > width + 0.5) overflowing.push(`text in ${describe(el)} runs to ${Math.round(right)}px`);
+}
 // A link inside a sentence: inline, with words beside it in the same line of text.
 function inSentence(el) {
   if (el.tagName !== 'A' || getComputedStyle(el).display !== 'inline') return false;
@@ -458,7 +468,7 @@ const small = [];
 const targets = document.querySelectorAll(
   'a[href], button, input:not([type=hidden]), select, textarea, label, summary');
 for (const el of targets) {
-  if (!rendered(el) || clipped(el) || el.classList.contains('skip-link') || inSentence(el)) continue;
+  if (!rendered(el) || clipped(el) || inSentence(el)) continue;
   const rect = el.getBoundingClientRect();
   if (rect.width < 24 - 0.01 || rect.height < 24 - 0.01) {
     small.push(`${describe(el)} is ${rect.width.toFixed(1)}x${rect.height.toFixed(1)}`);
