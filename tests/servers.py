@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -32,40 +33,39 @@ def gunicorn() -> list[str]:
 
 
 @contextmanager
-def serve(secret: str, workers: int = 1, **settings: str) -> Iterator[str]:
+def serve(secret: str, workers: int = 1, threads: int = 1, **settings: str) -> Iterator[str]:
     """Run gunicorn with wsgi.py on a free loopback port; yield its base URL."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SCREENER_", "FLASK_"))}
     env.update({"SCREENER_SECRET_KEY": secret, "SCREENER_SESSION_COOKIE_SECURE": "false"})
     env.update({f"SCREENER_{k}": v for k, v in settings.items()})
-    process = subprocess.Popen(
-        [*gunicorn(), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--log-level", "warning", "wsgi:app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(base + "/privacy", timeout=2).close()
-                break
-            except (urllib.error.URLError, ConnectionError, OSError):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        f"gunicorn did not start: {process.stderr.read().decode() if process.stderr else ''}"
-                    ) from None
-                time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
+    # A file, not a pipe: a worker that fails to boot must not block the read of its message.
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(
+            [*gunicorn(), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+             "--threads", str(threads), "--log-level", "warning", "wsgi:app"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=errors,
+        )
+        base = f"http://127.0.0.1:{port}"
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        if process.stderr:
-            process.stderr.close()
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    urllib.request.urlopen(base + "/privacy", timeout=2).close()
+                    break
+                except (urllib.error.URLError, ConnectionError, OSError):
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        errors.seek(0)
+                        raise RuntimeError(f"gunicorn did not start: {errors.read().decode()}") from None
+                    time.sleep(0.2)
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

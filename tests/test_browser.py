@@ -117,11 +117,9 @@ def site() -> Iterator[Site]:
     if BANK_PATH:
         settings["QUESTIONS_PATH"] = BANK_PATH
     with contextlib.ExitStack() as stack:
-        with pytest.MonkeyPatch.context() as env:
-            # Threads: a browser may open a connection and wait before using it, which would
-            # hold a synchronous worker (and every other request) until it times out.
-            env.setenv("GUNICORN_CMD_ARGS", f"{os.environ.get('GUNICORN_CMD_ARGS', '')} --threads 4")
-            base = stack.enter_context(serve(SECRET, workers=2, **settings))
+        # Threads, as scripts/serve: a browser may open a connection and wait before using it,
+        # which would hold a synchronous worker (and every other request) until it times out.
+        base = stack.enter_context(serve(SECRET, workers=2, threads=4, **settings))
         yield Site(base, bank)
 
 

@@ -253,7 +253,7 @@ def test_several_missing_answers_each_name_their_question(walker: Walker, client
     response = walker.post("/questions/safety", {})
     assert response.status_code == 400
     body = text_of(response)
-    links = re.findall(r'<a href="#([a-z_]+)">Select yes, no or not sure<span class="error-summary__question">'
-                       r": ([^<]+)</span></a>", body)
+    links = re.findall(r'<a href="#([a-z_]+)">Select yes, no or not sure'
+                       r'<span class="error-summary__question">: ([^<]+)</span></a>', body)
     assert [name for name, _ in links] == list(form_fields(text_of(client.get("/questions/safety"))))
     assert all(question.endswith("?") for _, question in links)
