@@ -26,14 +26,17 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         SECRET_KEY=None,
         QUESTIONS_PATH=str(bank_module.DEFAULT_PATH),
         EXIT_URL="https://www.weather.gov/",
-        IDLE_MINUTES=60,
+        # Answers end after this long without activity, and at the latest this long after
+        # the check started, however active the person is.
+        IDLE_MINUTES=30,
+        LIFETIME_MINUTES=120,
+        # Host names this app answers to (None: any). Set it in production.
+        TRUSTED_HOSTS=None,
         HSTS=False,
         SESSION_COOKIE_NAME="screener",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=True,
-        # A hard limit on any cookie's age; the idle timeout is usually shorter.
-        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
         MAX_CONTENT_LENGTH=16 * 1024,
         MAX_FORM_MEMORY_SIZE=8 * 1024,
         MAX_FORM_PARTS=200,
@@ -44,6 +47,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if test_config is not None:
         app.config.from_mapping(test_config)
     app.config["WTF_CSRF_TIME_LIMIT"] = int(app.config["IDLE_MINUTES"]) * 60
+    # The signature's own age limit backs up the lifetime kept in the session.
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(minutes=int(app.config["LIFETIME_MINUTES"]))
 
     if not (app.testing or app.debug) and not security.strong_secret(app.config["SECRET_KEY"]):
         raise SystemExit(

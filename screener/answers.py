@@ -12,8 +12,10 @@ from .bank import Bank, Question
 from .rules import Answer, clean_answer
 
 # Session keys. Short, because the whole session travels in one cookie.
-FINGERPRINT, AUDIENCE, ANSWERS, ACKNOWLEDGED, LAST_SEEN = "v", "a", "q", "k", "t"
-KEYS = (FINGERPRINT, AUDIENCE, ANSWERS, ACKNOWLEDGED, LAST_SEEN)
+FINGERPRINT, AUDIENCE, ANSWERS, ACKNOWLEDGED, LAST_SEEN, CREATED = "v", "a", "q", "k", "t", "c"
+KEYS = (FINGERPRINT, AUDIENCE, ANSWERS, ACKNOWLEDGED, LAST_SEEN, CREATED)
+# The last-seen time is kept to the minute, so most requests leave the cookie as it is.
+LAST_SEEN_STEP = 60
 TOKEN = re.compile(r"[0-9a-z]{1,13}")
 
 
@@ -81,26 +83,46 @@ def _base36(number: int) -> str:
             return text
 
 
+def _index(ids: list[str], value: Any) -> str | None:
+    """Return ids[value] for a plain index, else None (never trust the cookie's shape)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < len(ids):
+        return ids[value]
+    if isinstance(value, str) and value.isdigit() and int(value) < len(ids):
+        return ids[int(value)]
+    return None
+
+
 def load(session: MutableMapping[str, Any], bank: Bank) -> Saved:
     """Read what the session holds for this bank."""
-    audience = session.get(AUDIENCE)
-    if audience not in {a.id for a in bank.audiences}:
+    audience = _index([a.id for a in bank.audiences], session.get(AUDIENCE))
+    if audience is None:
         return Saved()
+    findings = [f.id for f in bank.findings]
     acknowledged = session.get(ACKNOWLEDGED)
+    seen = acknowledged.split(",") if isinstance(acknowledged, str) and acknowledged else []
     return Saved(
         audience=audience,
         answers=decode(bank, session.get(ANSWERS)),
-        acknowledged=set(acknowledged.split(",")) if isinstance(acknowledged, str) else set(),
+        acknowledged={f for f in (_index(findings, i) for i in seen) if f is not None},
     )
 
 
 def save(session: MutableMapping[str, Any], bank: Bank, saved: Saved) -> None:
-    """Write answers to the session, stamped with the bank's fingerprint."""
+    """Write answers to the session as indexes, stamped with the bank's fingerprint.
+
+    The creation time is written once: no later request makes the answers live longer.
+    """
+    now = int(time.time())
+    audiences = [a.id for a in bank.audiences]
+    findings = [f.id for f in bank.findings]
     session[FINGERPRINT] = bank.fingerprint
-    session[AUDIENCE] = saved.audience
+    session[AUDIENCE] = audiences.index(saved.audience) if saved.audience in audiences else -1
     session[ANSWERS] = encode(bank, saved.answers)
-    session[ACKNOWLEDGED] = ",".join(sorted(saved.acknowledged))
-    session[LAST_SEEN] = int(time.time())
+    session[ACKNOWLEDGED] = ",".join(
+        str(i) for i in sorted(findings.index(f) for f in saved.acknowledged if f in findings)
+    )
+    session[LAST_SEEN] = now
+    session.setdefault(CREATED, now)
 
 
 def clear(session: MutableMapping[str, Any]) -> None:
@@ -110,22 +132,27 @@ def clear(session: MutableMapping[str, Any]) -> None:
 
 def has_answers(session: MutableMapping[str, Any]) -> bool:
     """Tell whether the session holds anything a person told us."""
-    return bool(session.get(AUDIENCE))
+    return AUDIENCE in session
 
 
-def check_fresh(session: MutableMapping[str, Any], bank: Bank, idle_seconds: int) -> str | None:
-    """Drop answers that are stale; return why ("idle" or "changed"), or None."""
+def check_fresh(
+    session: MutableMapping[str, Any], bank: Bank, idle_seconds: int, lifetime_seconds: int
+) -> str | None:
+    """Drop answers that are stale; return why ("changed", "idle" or "lifetime"), or None."""
+    if not has_answers(session):
+        return None
     now = int(time.time())
-    last_seen = session.get(LAST_SEEN)
+    last_seen, created = session.get(LAST_SEEN), session.get(CREATED)
     reason = None
-    if has_answers(session):
-        if session.get(FINGERPRINT) != bank.fingerprint:
-            reason = "changed"
-        elif not isinstance(last_seen, int) or not 0 <= now - last_seen <= idle_seconds:
-            reason = "idle"
+    if session.get(FINGERPRINT) != bank.fingerprint:
+        reason = "changed"
+    elif not isinstance(created, int) or not 0 <= now - created <= lifetime_seconds:
+        reason = "lifetime"
+    elif not isinstance(last_seen, int) or not 0 <= now - last_seen <= idle_seconds:
+        reason = "idle"
     if reason:
         for key in KEYS:
             session.pop(key, None)
-    if has_answers(session):
+    elif now - last_seen >= LAST_SEEN_STEP:
         session[LAST_SEEN] = now
     return reason

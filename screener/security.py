@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+import urllib.parse
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import Flask, Request, Response, request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from werkzeug.exceptions import SecurityError
 
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self'",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "frame-ancestors 'none'",
-    "form-action 'self'",
-    "base-uri 'none'",
-])
+from . import answers
+
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
     for feature in (
@@ -29,6 +24,65 @@ PERMISSIONS_POLICY = ", ".join(
     )
 )
 
+# The session is bound to a random id in a second cookie. "Clear my answers" and "Exit this
+# page" drop both, so a copy of the session cookie taken earlier no longer reads.
+BINDING = "s"
+ID_COOKIE_SUFFIX = "-id"
+
+
+def content_security_policy(exit_url: str) -> str:
+    """Return the CSP; forms may post here and, for the exit's redirect, to the exit site only."""
+    parts = urllib.parse.urlsplit(exit_url)
+    exit_origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme in {"http", "https"} else ""
+    form_action = " ".join(x for x in ("'self'", exit_origin) if x)
+    return "; ".join([
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self'",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+        f"form-action {form_action}",
+        "base-uri 'none'",
+    ])
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_flashes(value: Any) -> bool:
+    return isinstance(value, list) and all(
+        isinstance(item, tuple | list) and len(item) == 2 and all(isinstance(x, str) for x in item)
+        for item in value
+    )
+
+
+# Every key a session may hold, and the shape its value must have. Anything else, even
+# when validly signed, is a fresh start: a value read from the cookie is never trusted.
+SHAPES: Mapping[str, Callable[[Any], bool]] = {
+    answers.FINGERPRINT: lambda v: isinstance(v, str),
+    answers.AUDIENCE: _is_int,
+    answers.ANSWERS: lambda v: isinstance(v, str),
+    answers.ACKNOWLEDGED: lambda v: isinstance(v, str),
+    answers.LAST_SEEN: _is_int,
+    answers.CREATED: _is_int,
+    BINDING: lambda v: isinstance(v, str),
+    "csrf_token": lambda v: isinstance(v, str),
+    "_flashes": _is_flashes,
+}
+
+
+def well_formed(data: Mapping[str, Any]) -> bool:
+    """Tell whether every key and value in a session has a shape this app writes."""
+    return all(key in SHAPES and SHAPES[key](value) for key, value in data.items())
+
+
+def _digest(identity: str) -> str:
+    return hashlib.sha256(identity.encode()).hexdigest()[:32]
+
 
 class Session(SecureCookieSession):
     """A session that remembers why an old cookie could not be used."""
@@ -37,48 +91,99 @@ class Session(SecureCookieSession):
 
 
 class SessionInterface(SecureCookieSessionInterface):
-    """Read the signed cookie; a forged, tampered or expired one gives a fresh session."""
+    """Read the signed cookie; a forged, odd, unbound or expired one gives a fresh session."""
 
     session_class = Session
 
+    def id_cookie_name(self, app: Flask) -> str:
+        return self.get_cookie_name(app) + ID_COOKIE_SUFFIX
+
     def open_session(self, app: Flask, request: Request) -> Session | None:
         session = super().open_session(app, request)
+        if session is None:
+            return None
+        assert isinstance(session, Session)
         cookie = request.cookies.get(self.get_cookie_name(app))
-        if session is not None and cookie and not session and not session.modified:
+        if cookie and not session and not session.modified:
             # Flask returns an empty session when the signature or age check fails.
             session.reset_reason = "unreadable"
-        return session  # type: ignore[return-value]
+        elif session:
+            identity = request.cookies.get(self.id_cookie_name(app), "")
+            bound = session.get(BINDING) == _digest(identity)
+            if not (bound and well_formed(session)):
+                session.clear()
+                session.reset_reason = "unreadable"
+        return session
+
+    def save_session(self, app: Flask, session: Any, response: Response) -> None:
+        if response.status_code >= 400:
+            # Error pages change nothing a person told us, and never set a cookie.
+            return
+        name = self.id_cookie_name(app)
+        if not session:
+            if session.modified:
+                response.delete_cookie(
+                    name, path=self.get_cookie_path(app), domain=self.get_cookie_domain(app),
+                    secure=self.get_cookie_secure(app), httponly=True,
+                    samesite=self.get_cookie_samesite(app),
+                )
+        elif BINDING not in session:
+            identity = secrets.token_urlsafe(24)
+            session[BINDING] = _digest(identity)
+            response.set_cookie(
+                name, identity, path=self.get_cookie_path(app), domain=self.get_cookie_domain(app),
+                secure=self.get_cookie_secure(app), httponly=True,
+                samesite=self.get_cookie_samesite(app),
+            )
+        super().save_session(app, session, response)
 
 
-def set_headers(response: Response, hsts: bool) -> Response:
+def set_headers(response: Response, policy: str, hsts: bool) -> Response:
     """Add the privacy and security headers to one response."""
     headers = response.headers
-    headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    headers["Content-Security-Policy"] = policy
     headers["Referrer-Policy"] = "no-referrer"
     headers["X-Content-Type-Options"] = "nosniff"
     headers["X-Frame-Options"] = "DENY"
     headers["Permissions-Policy"] = PERMISSIONS_POLICY
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     headers["Cross-Origin-Resource-Policy"] = "same-origin"
-    if request.endpoint != "static":
-        # Pages show or take answers: never keep a copy in any cache or in Back/Forward.
+    if request.endpoint == "static" and response.status_code in {200, 304}:
+        headers["Cache-Control"] = "public, max-age=3600"
+    else:
+        # Pages show or take answers, errors say nothing worth keeping: never keep a copy
+        # in any cache or in Back/Forward.
         headers["Cache-Control"] = "no-store"
         headers["Pragma"] = "no-cache"
-    else:
-        headers["Cache-Control"] = "public, max-age=3600"
+    _never_echo_the_host(response)
     if hsts:
         headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
     return response
+
+
+def _never_echo_the_host(response: Response) -> None:
+    """Make Werkzeug's own redirects (a missing slash) relative: they echo the Host header."""
+    location = response.headers.get("Location", "")
+    if not location.startswith(("http://", "https://")):
+        return
+    try:
+        ours = request.host_url
+    except SecurityError:  # an untrusted host: nothing of ours to point to
+        return
+    if location.startswith(ours):
+        response.headers["Location"] = "/" + location[len(ours):]
+        response.set_data(b"")
 
 
 def install(app: Flask) -> None:
     """Attach the session interface and the header hook to an app."""
     app.session_interface = SessionInterface()
     hsts = bool(app.config["HSTS"])
+    policy = content_security_policy(str(app.config["EXIT_URL"]))
 
     @app.after_request
     def _headers(response: Response) -> Response:
-        return set_headers(response, hsts)
+        return set_headers(response, policy, hsts)
 
 
 def strong_secret(value: Any) -> bool:

@@ -20,7 +20,7 @@ from flask import (
 )
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, SecurityError
 from werkzeug.wrappers import Response
 
 from . import answers, csrf, forms, rules
@@ -33,6 +33,7 @@ NOTICES = {
     "unreadable": "We could not read the answers saved in this browser, so we started fresh.",
     "changed": "The questions have changed since you started, so we started fresh.",
     "idle": "For your privacy, your answers were cleared after a time with no activity.",
+    "lifetime": "For your privacy, answers are cleared {lifetime} after a check starts, so we started fresh.",
     "cleared": "Your answers have been cleared from this browser.",
 }
 TAMPERED = (
@@ -57,15 +58,29 @@ def keep_session_fresh() -> None:
     if getattr(session, "reset_reason", None):
         session.reset_reason = None  # type: ignore[attr-defined]
         flash(NOTICES["unreadable"])
-    idle_seconds = int(current_app.config["IDLE_MINUTES"]) * 60
-    reason = answers.check_fresh(session, get_bank(), idle_seconds)
+    config = current_app.config
+    reason = answers.check_fresh(session, get_bank(), int(config["IDLE_MINUTES"]) * 60,
+                                 int(config["LIFETIME_MINUTES"]) * 60)
     if reason:
-        flash(NOTICES[reason])
+        flash(NOTICES[reason].format(lifetime=duration(int(config["LIFETIME_MINUTES"]))))
+
+
+def duration(minutes: int) -> str:
+    """Say a number of minutes in words: "30 minutes", "1 hour", "2 hours"."""
+    if minutes % 60:
+        return f"{minutes} minutes"
+    hours = minutes // 60
+    return f"{hours} hour{'s' if hours != 1 else ''}"
 
 
 @bp.app_context_processor
 def page_context() -> dict[str, Any]:
-    return {"bank": get_bank(), "has_answers": answers.has_answers(session)}
+    config = current_app.config
+    return {
+        "bank": get_bank(), "has_answers": answers.has_answers(session),
+        "idle_time": duration(int(config["IDLE_MINUTES"])),
+        "lifetime": duration(int(config["LIFETIME_MINUTES"])),
+    }
 
 
 # --- the flow -------------------------------------------------------------------------
@@ -240,7 +255,9 @@ def exit_page() -> Response:
 
 
 @bp.post("/clear")
+@csrf.exempt
 def clear() -> Response:
+    """Forget everything; like Exit it must work on a page left open for hours."""
     answers.clear(session)
     flash(NOTICES["cleared"])
     return redirect(url_for(".start"), 303)
@@ -304,6 +321,11 @@ def register_error_handlers(app: Flask) -> None:
                      "has cleared its cookies. What you had already saved is still here."),
             continue_url=continue_url, status=400,
         ), 400
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError) -> Any:
+        # No page can be built for a host we do not serve (links would need it): plain text.
+        return "This site is not served at that address.", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:

@@ -11,7 +11,7 @@ import subprocess
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -220,9 +220,10 @@ class Browser:
     def clear_cookies(self) -> None:
         self.cdp("Network.clearBrowserCookies")
 
-    def set_session(self, value: str) -> None:
-        """Put a session cookie (taken from an HTTP walk) into the browser."""
-        self.cdp("Network.setCookie", name=COOKIE, value=value, url=self.base + "/", httpOnly=True)
+    def set_session(self, cookies: Mapping[str, str]) -> None:
+        """Put the session cookies (taken from an HTTP walk) into the browser."""
+        for name, value in cookies.items():
+            self.cdp("Network.setCookie", name=name, value=value, url=self.base + "/", httpOnly=True)
 
     def session_cookie(self) -> str | None:
         for cookie in self.driver.get_cookies():

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import http.cookiejar
+import http.server
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -66,6 +68,32 @@ def serve(secret: str, workers: int = 1, threads: int = 1, **settings: str) -> I
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=10)
+
+
+@contextmanager
+def neutral_site() -> Iterator[str]:
+    """Serve a plain page on another origin (localhost, not 127.0.0.1): the exit site."""
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+            body = b"<!doctype html><title>Weather</title><h1>Weather</h1>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://localhost:{server.server_address[1]}/weather"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -52,12 +52,11 @@ from tests.browser import (
     yes_to,
 )
 from tests.conftest import SECRET, Walker
-from tests.servers import HttpClient, serve
+from tests.servers import HttpClient, neutral_site, serve
 
 pytestmark = pytest.mark.browser
 
 BANK_PATH = os.environ.get("SCREENER_QUESTIONS_PATH") or None
-EXIT_PATH = "/privacy"  # a page on the test server stands in for the neutral exit site
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
@@ -70,7 +69,8 @@ class Site:
 
     base: str
     bank: Bank
-    cookies: dict[str, str] = field(default_factory=dict)
+    exit_url: str
+    cookies: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def first_section(self) -> str:
@@ -79,8 +79,8 @@ class Site:
     def finding(self, finding_id: str) -> Finding:
         return next(f for f in self.bank.findings if f.id == finding_id)
 
-    def cookie(self, state: str) -> str:
-        """Return a session cookie for a named state: fast, so browser tests need not re-walk."""
+    def cookie(self, state: str) -> dict[str, str]:
+        """Return the session cookies for a named state: fast, so browser tests need not re-walk."""
         if state not in self.cookies:
             client = HttpClient(self.base)
             walker = Walker(client)  # type: ignore[arg-type]
@@ -96,7 +96,7 @@ class Site:
                 walker.complete(audience, some_answers(self.bank))
             else:
                 walker.complete(audience, worried_answers(self.bank))
-            self.cookies[state] = next(c.value for c in client.jar if c.name == "screener")
+            self.cookies[state] = {c.name: str(c.value) for c in client.jar if c.name.startswith("screener")}
         return self.cookies[state]
 
 
@@ -113,14 +113,16 @@ def some_answers(bank: Bank) -> dict[str, str]:
 def site() -> Iterator[Site]:
     require("chromium", "chromedriver")
     bank = load(BANK_PATH)  # a broken bank fails here, with its problems, not in gunicorn
-    settings = {"EXIT_URL": EXIT_PATH}
-    if BANK_PATH:
-        settings["QUESTIONS_PATH"] = BANK_PATH
     with contextlib.ExitStack() as stack:
+        # The real shape of the exit: a site on another origin, as in production.
+        exit_url = stack.enter_context(neutral_site())
+        settings = {"EXIT_URL": exit_url}
+        if BANK_PATH:
+            settings["QUESTIONS_PATH"] = BANK_PATH
         # Threads, as scripts/serve: a browser may open a connection and wait before using it,
         # which would hold a synchronous worker (and every other request) until it times out.
         base = stack.enter_context(serve(SECRET, workers=2, threads=4, **settings))
-        yield Site(base, bank)
+        yield Site(base, bank, exit_url)
 
 
 @pytest.fixture(scope="session")
@@ -338,6 +340,16 @@ def test_the_check_works_with_javascript_off(chrome_without_js: WebDriver, site:
     assert browser.all("main h2[id^=finding-]")
 
 
+def test_exit_leaves_for_another_origin_with_javascript_off(chrome_without_js: WebDriver, site: Site) -> None:
+    browser = Browser(chrome_without_js, site.base)
+    browser.clear_cookies()
+    browser.start("self")
+    browser.click_to_load(browser.find("#exit-this-page"))  # the plain form: POST, 303
+    assert browser.driver.current_url == site.exit_url, "the CSP blocked the exit's redirect"
+    browser.go("/check-answers")
+    assert browser.path == "/", "the answers outlived Exit"
+
+
 # --- leaving quickly --------------------------------------------------------------------
 
 
@@ -359,7 +371,7 @@ def begin_and_answer_one_page(browser: Browser) -> str:
 
 
 @pytest.mark.parametrize("how", ["button", "shift three times"])
-def test_exit_this_page_leaves_and_forgets_the_answers(browser: Browser, how: str) -> None:
+def test_exit_this_page_leaves_and_forgets_the_answers(browser: Browser, site: Site, how: str) -> None:
     begin_and_answer_one_page(browser)
     if how == "button":
         browser.click_to_load(browser.find("#exit-this-page"))
@@ -368,7 +380,7 @@ def test_exit_this_page_leaves_and_forgets_the_answers(browser: Browser, how: st
         for _ in range(3):
             shift.key_down(Keys.SHIFT).key_up(Keys.SHIFT)
         browser.then_load(shift.perform)
-    assert browser.path == EXIT_PATH
+    assert browser.driver.current_url == site.exit_url, "Exit did not leave for the exit site"
 
     browser.then_load(browser.driver.back)
     assert browser.path == "/", "Back showed the questions again"

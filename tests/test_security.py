@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from screener import answers
 from screener.bank import Bank
@@ -257,13 +259,24 @@ def test_an_old_token_from_another_session_is_refused(
     assert saved(client, app) == before
 
 
-def test_clear_my_answers_works_from_any_page(
-    client: FlaskClient, walker: Walker, app: Flask
+@pytest.mark.parametrize("token", ["none", "expired"])
+def test_clear_my_answers_works_from_an_old_page(
+    client: FlaskClient, walker: Walker, app: Flask, monkeypatch: pytest.MonkeyPatch, token: str
 ) -> None:
     walker.start("counselor")
     page = client.get("/privacy").get_data(as_text=True)
-    response = client.post("/clear", data={"csrf_token": csrf_token(page)})
-    assert response.status_code == 303
+    assert 'action="/clear"' in page
+    data = {}
+    if token == "expired":
+        # A token from a page left open past the CSRF limit (Clear sends none, but may get one).
+        data["csrf_token"] = csrf_token(client.get("/").get_data(as_text=True))
+        real = time.time
+        monkeypatch.setattr(time, "time", lambda: real() + app.config["WTF_CSRF_TIME_LIMIT"] + 60)
+        with client.session_transaction() as session:
+            session[answers.LAST_SEEN] = int(time.time())  # still active, only the page is old
+    response = client.post("/clear", data=data, follow_redirects=True)
+    assert response.status_code == 200
+    assert "Your answers have been cleared" in response.get_data(as_text=True)
     assert saved(client, app).audience is None
 
 
@@ -358,3 +371,129 @@ def test_no_answer_reaches_a_log(
         assert secret not in logged
     for url in visited:
         assert "?" not in url.replace("?change=1", "")
+
+
+# --- lifetimes, replays and the cookie's contents ---------------------------------------
+
+
+def advance(monkeypatch: pytest.MonkeyPatch, start: float, seconds: float) -> None:
+    """Set the clock that the app, its session and its CSRF tokens read to start + seconds."""
+    monkeypatch.setattr(time, "time", lambda: start + seconds)
+
+
+def test_active_use_does_not_renew_the_lifetime(
+    client: FlaskClient, walker: Walker, app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start = time.time()
+    walker.start("self")
+    lifetime = app.config["LIFETIME_MINUTES"] * 60
+    step = app.config["IDLE_MINUTES"] * 60 - 60  # always back before the idle timeout
+    waited = 0
+    while waited + step < lifetime:
+        waited += step
+        advance(monkeypatch, start, waited)
+        assert "Carry on where you left off" in client.get("/").get_data(as_text=True)
+    advance(monkeypatch, start, lifetime + 1)
+    page = client.get("/").get_data(as_text=True)
+    assert "cleared 2 hours after a check starts" in page
+    assert saved(client, app).audience is None
+
+
+@pytest.mark.parametrize("how", ["clear", "exit"])
+def test_a_cookie_copied_before_clear_or_exit_shows_no_answers(
+    client: FlaskClient, walker: Walker, app: Flask, how: str
+) -> None:
+    walker.complete("self", {})
+    assert client.get("/results").status_code == 200
+    copied = client.get_cookie("screener")
+    assert copied is not None
+    client.post(f"/{how}")
+    client.set_cookie("screener", copied.value)  # replayed in this browser
+    response = client.get("/results")
+    assert response.status_code == 302
+    assert saved(client, app).audience is None
+    # And in another browser that never had the id cookie.
+    other = app.test_client()
+    other.set_cookie("screener", copied.value)
+    assert other.get("/results").status_code == 302
+
+
+def test_the_cookie_holds_indexes_not_words(client: FlaskClient, walker: Walker, bank: Bank) -> None:
+    walker.complete("counselor", {})
+    with client.session_transaction() as session:
+        data = dict(session)
+    words = {a.id for a in bank.audiences} | {f.id for f in bank.findings} | set(bank.questions)
+    for key, value in data.items():
+        if key in {"csrf_token", "s", answers.FINGERPRINT}:
+            continue
+        assert not any(w in str(value) for w in words if len(w) > 2), (key, value)
+    assert isinstance(data[answers.AUDIENCE], int)
+
+
+def test_every_response_sets_the_csp_form_action_to_the_exit_origin_only() -> None:
+    app = make_app(EXIT_URL="https://weather.example.org/forecast?x=1")
+    policy = app.test_client().get("/").headers["Content-Security-Policy"]
+    assert "form-action 'self' https://weather.example.org;" in policy
+
+
+@pytest.mark.parametrize("path", ["/learn", "/nope", "/static/nope.css"])
+def test_the_host_header_is_never_reflected(client: FlaskClient, path: str) -> None:
+    response = client.get(path, headers={"Host": "evil.example"})
+    assert "evil.example" not in response.headers.get("Location", "")
+    assert "evil.example" not in response.get_data(as_text=True)
+
+
+def test_trusted_hosts_refuse_other_hosts() -> None:
+    client = make_app(TRUSTED_HOSTS=["screener.example.org"]).test_client()
+    assert client.get("/", headers={"Host": "screener.example.org"}).status_code == 200
+    assert client.get("/", headers={"Host": "evil.example"}).status_code == 400
+
+
+@pytest.mark.parametrize(("method", "path"), [
+    ("GET", "/nope"), ("GET", "/static/nope.css"), ("DELETE", "/"), ("GET", "/learn/nope"),
+    ("POST", "/questions/safety"),
+])
+def test_error_responses_set_no_cookie_and_are_not_stored(
+    client: FlaskClient, walker: Walker, method: str, path: str
+) -> None:
+    walker.start("self")
+    response = client.open(path, method=method, data={"x": "1"})
+    assert response.status_code >= 400
+    assert "Set-Cookie" not in response.headers
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_answer_forms_ask_the_browser_not_to_restore_ticks(client: FlaskClient, walker: Walker) -> None:
+    first = walker.start("self")
+    for path in ("/", first):
+        page = client.get(path).get_data(as_text=True)
+        assert '<form method="post" novalidate autocomplete="off">' in page, path
+
+
+ODD_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.tuples(inner, inner)
+    | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=6,
+)
+SESSION_KEYS = [*answers.KEYS, "csrf_token", "_flashes", "s", "_permanent", "other"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(changes=st.dictionaries(st.sampled_from(SESSION_KEYS), ODD_VALUES, min_size=1, max_size=4),
+       audience=st.sampled_from(["self", "other", "counselor"]), with_answers=st.booleans())
+def test_validly_signed_odd_cookies_never_break_a_page(
+    app: Flask, changes: dict[str, Any], audience: str, with_answers: bool
+) -> None:
+    client = app.test_client()
+    walker = Walker(client)
+    if with_answers:
+        walker.complete(audience, {})
+    else:
+        walker.start(audience)
+    with client.session_transaction() as session:
+        session.update(changes)  # signed with the real key, bound to this browser
+    first = app.extensions["bank"].sections[0].id
+    for path in ("/", "/results", "/check-answers", "/privacy", f"/questions/{first}"):
+        response = client.get(path)
+        assert response.status_code < 500, (path, changes)

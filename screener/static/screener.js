@@ -6,8 +6,27 @@
   var summary = document.getElementById("error-summary");
   if (summary) { summary.focus(); }
 
-  // "Exit this page": pressing Shift three times in a row leaves, as on GOV.UK.
+  // "Exit this page", as on GOV.UK: blank the page at once, tell the server to forget in the
+  // background, and replace this page in the history so Back does not return to it.
+  // Without scripts the form still posts, clears the answers and redirects.
   var exitButton = document.getElementById("exit-this-page");
+  var exitForm = exitButton && exitButton.form;
+  var exitUrl = exitForm && exitForm.getAttribute("data-exit-url");
+  function leave(event) {
+    if (!exitUrl || !window.fetch) { return; }  // the plain form does the work
+    if (event) { event.preventDefault(); }
+    document.documentElement.className += " is-exiting";
+    document.title = "Loading";
+    try {
+      fetch(exitForm.action, {
+        method: "POST", credentials: "same-origin", keepalive: true, redirect: "manual"
+      });
+    } catch (ignored) { /* the exit must happen even if the request cannot be sent */ }
+    window.location.replace(exitUrl);
+  }
+  if (exitForm) { exitForm.addEventListener("submit", leave); }
+
+  // Pressing Shift three times in a row leaves too.
   var presses = 0;
   var timer = null;
   document.addEventListener("keyup", function (event) {
@@ -15,7 +34,10 @@
     presses += 1;
     clearTimeout(timer);
     timer = setTimeout(function () { presses = 0; }, 1000);
-    if (presses >= 3) { exitButton.form.submit(); }
+    if (presses >= 3) {
+      presses = 0;
+      if (exitUrl && window.fetch) { leave(null); } else { exitForm.submit(); }
+    }
   });
 
   // A print button for browsers with scripts; others read the hint beside it.
