@@ -11,7 +11,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from . import bank as bank_module
-from . import security
+from . import security, urls
 
 ROOT = Path(__file__).resolve().parent.parent
 csrf = CSRFProtect()
@@ -26,6 +26,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         SECRET_KEY=None,
         QUESTIONS_PATH=str(bank_module.DEFAULT_PATH),
         EXIT_URL="https://www.weather.gov/",
+        # The name in every page title and the header: plain, so history and tabs say little.
+        SITE_NAME="Health check",
+        # When the content was last reviewed, shown on the About page.
+        CONTENT_REVIEWED="25 November 2026",
         # Answers end after this long without activity, and at the latest this long after
         # the check started, however active the person is.
         IDLE_MINUTES=30,
@@ -66,6 +70,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         ) from None
 
     security.install(app)
+    urls.install(app, app.extensions["bank"])
     csrf.init_app(app)
     from . import views
 

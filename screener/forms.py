@@ -15,11 +15,12 @@ from wtforms.validators import InputRequired, ValidationError
 from .bank import Bank, Option, Question
 from .rules import Answer
 
+# Each message names its question, so a page of five questions says which one is missing.
 CHOOSE_ONE = {
-    "yesno": "Select yes, no or not sure",
-    "choice": "Select one of the answers",
+    "yesno": "Select yes, no or not sure for: {question}",
+    "choice": "Select one answer for: {question}",
 }
-CHOOSE_SOME = "Select at least one answer, or “{none}”"
+CHOOSE_SOME = "Select at least one answer, or “{none}”, for: {question}"
 NOT_OFFERED = "Select one of the answers shown"
 
 
@@ -45,7 +46,7 @@ def _radio(question: Question, audience: str) -> Field:
     return Radio(
         question.text.get(audience),
         choices=_choices(question.options, audience),
-        validators=[ChoiceRequired(CHOOSE_ONE[question.type])],
+        validators=[ChoiceRequired(CHOOSE_ONE[question.type].format(question=question.text.get(audience)))],
         invalid_choice_message=NOT_OFFERED,
     )
 
@@ -65,7 +66,7 @@ def _checkboxes(question: Question, audience: str) -> Field:
     return SelectMultipleField(
         question.text.get(audience),
         choices=_choices(question.all_options, audience),
-        validators=[ChoiceRequired(CHOOSE_SOME.format(none=none_label)),
+        validators=[ChoiceRequired(CHOOSE_SOME.format(none=none_label, question=question.text.get(audience))),
                     _exclusive_none(question, audience)],
         invalid_choice_message=NOT_OFFERED,
     )

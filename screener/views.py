@@ -117,6 +117,15 @@ def saved_or_none() -> answers.Saved | None:
     return saved if saved.audience else None
 
 
+SECONDS_PER_QUESTION = 12  # reading a short question and tapping an answer, on a phone
+
+
+def journey_size(bank: Bank, audience: str) -> tuple[int, int]:
+    """Return the most questions this audience may be asked, and about how many minutes."""
+    questions = sum(len(s.for_audience(audience)) for s in bank.sections)
+    return questions, max(1, round(questions * SECONDS_PER_QUESTION / 60))
+
+
 def need_audience() -> Response:
     flash("Choose who this check is for to begin.")
     return redirect(url_for(".start"))
@@ -130,9 +139,16 @@ def start() -> Any:
     bank = get_bank()
     saved = answers.load(session, bank)
     form = forms.start_form(bank)()
-    tampered = request.method == "POST" and forms.unexpected_input(request.form, {"audience"})
+    tampered = request.method == "POST" and forms.unexpected_input(request.form, {"audience", "confirm"})
     if not tampered and form.validate_on_submit():
         if form.audience.data != saved.audience:
+            if saved.answers and request.form.get("confirm") != "yes":
+                # Changing who the check is for deletes every answer: ask first.
+                chosen = next(a for a in bank.audiences if a.id == form.audience.data)
+                return render_template(
+                    "confirm.html", form=form, count=len(saved.answers), audience=chosen,
+                    cancel_url=next_url(saved),
+                )
             saved = answers.Saved(audience=form.audience.data)
         store(saved)
         return redirect(next_url(saved), 303)
@@ -140,11 +156,12 @@ def start() -> Any:
         form.audience.data = saved.audience
     return render_template(
         "start.html", form=form, saved=saved, tampered=bool(tampered),
+        sizes={a.id: journey_size(bank, a.id) for a in bank.audiences},
         resume_url=next_url(saved) if saved.audience else None,
     ), (400 if request.method == "POST" else 200)
 
 
-@bp.route("/questions/<section_id>", methods=["GET", "POST"])
+@bp.route("/questions/<section:section_id>", methods=["GET", "POST"])
 def section(section_id: str) -> Any:
     bank = get_bank()
     if section_id not in bank.section_index:
@@ -179,9 +196,10 @@ def section(section_id: str) -> Any:
         else url_for(".section", section_id=ids[index - 1]) if index
         else url_for(".start")
     )
+    parts = [s.id for s in bank.sections if s.for_audience(saved.audience)]
     return render_template(
         "section.html", section=current, fields=[(q, form[q.id]) for q in questions], form=form,
-        audience=saved.audience, number=index + 1, total=len(steps), back=back,
+        audience=saved.audience, number=parts.index(section_id) + 1, total=len(parts), back=back,
         tampered=TAMPERED if tampered else None,
     ), (400 if request.method == "POST" else 200)
 
@@ -193,7 +211,7 @@ def emergency(finding_id: str) -> Finding:
     abort(404)
 
 
-@bp.route("/now/<finding_id>", methods=["GET", "POST"])
+@bp.route("/now/<finding:finding_id>", methods=["GET", "POST"])
 def now(finding_id: str) -> Any:
     finding = emergency(finding_id)
     saved = saved_or_none()
@@ -254,6 +272,14 @@ def exit_page() -> Response:
     return redirect(current_app.config["EXIT_URL"], 303)
 
 
+@bp.get("/clear")
+def clear_confirm() -> str:
+    """Ask before deleting: a tap on the wrong link must not wipe a long check."""
+    saved = saved_or_none()
+    return render_template("confirm.html", count=len(saved.answers) if saved else 0,
+                           cancel_url=next_url(saved) if saved else url_for(".start"))
+
+
 @bp.post("/clear")
 @csrf.exempt
 def clear() -> Response:
@@ -268,7 +294,7 @@ def learn_index() -> str:
     return render_template("learn_index.html", pages=get_bank().learn.values())
 
 
-@bp.get("/learn/<page_id>")
+@bp.get("/learn/<learn:page_id>")
 def learn(page_id: str) -> str:
     page = get_bank().learn.get(page_id)
     if page is None:
@@ -289,6 +315,16 @@ def resources() -> str:
 @bp.get("/privacy")
 def privacy() -> str:
     return render_template("privacy.html")
+
+
+@bp.get("/cover-your-tracks")
+def cover_tracks() -> str:
+    return render_template("cover_tracks.html")
+
+
+@bp.get("/about")
+def about() -> str:
+    return render_template("about.html")
 
 
 # --- errors ---------------------------------------------------------------------------

@@ -182,9 +182,10 @@ return groups;
 class Browser:
     """One Chromium session pointed at one server, with the moves a person makes."""
 
-    def __init__(self, driver: WebDriver, base: str) -> None:
+    def __init__(self, driver: WebDriver, base: str, bank: Any = None) -> None:
         self.driver = driver
         self.base = base
+        self.bank = bank
 
     # where we are --------------------------------------------------------------------
 
@@ -197,8 +198,10 @@ class Browser:
 
     @property
     def section_id(self) -> str:
+        """Return the id of the section on screen (addresses hold its number, not its name)."""
         assert self.path.startswith("/questions/"), self.path
-        return self.path.rsplit("/", 1)[-1]
+        last = self.path.rsplit("/", 1)[-1]
+        return self.bank.sections[int(last) - 1].id if self.bank and last.isdigit() else last
 
     def text(self, selector: str = "body") -> str:
         return self.driver.find_element(By.CSS_SELECTOR, selector).text

@@ -33,6 +33,24 @@ class CheckedClient(FlaskClient):
         return response
 
 
+_BANK = load()
+
+
+def section_url(section_id: str, bank: Bank = _BANK) -> str:
+    """Return the neutral address of a section: its place in the bank, never its name."""
+    return f"/questions/{[s.id for s in bank.sections].index(section_id) + 1}"
+
+
+def now_url(finding_id: str, bank: Bank = _BANK) -> str:
+    """Return the neutral address of an emergency page."""
+    return f"/now/{[f.id for f in bank.findings].index(finding_id) + 1}"
+
+
+def anchor(question_id: str, bank: Bank = _BANK) -> str:
+    """Return the neutral id a question's field has in a page."""
+    return f"q{list(bank.questions).index(question_id) + 1}"
+
+
 def make_app(**config: Any) -> Flask:
     settings = {"TESTING": True, "SECRET_KEY": SECRET, "SESSION_COOKIE_SECURE": False}
     settings.update(config)

@@ -12,6 +12,7 @@ import contextlib
 import datetime
 import os
 import re
+import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,7 +52,7 @@ from tests.browser import (
     worried_answers,
     yes_to,
 )
-from tests.conftest import SECRET, Walker
+from tests.conftest import SECRET, Walker, now_url, section_url
 from tests.servers import HttpClient, neutral_site, serve
 
 pytestmark = pytest.mark.browser
@@ -135,7 +136,7 @@ def chrome(site: Site, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Web
 @pytest.fixture
 def browser(chrome: WebDriver, site: Site) -> Iterator[Browser]:
     """The shared Chromium, with no cookies and a plain 1280px desktop viewport."""
-    page = Browser(chrome, site.base)
+    page = Browser(chrome, site.base, site.bank)
     page.clear_cookies()
     reset_viewport(page)
     yield page
@@ -158,7 +159,7 @@ def test_a_person_clicks_from_the_start_to_the_results(
     pick = quiet if how == "quiet" else worried(site.first_section)
     visited, answers = browser.walk(audience, pick)
     kept = rules.relevant_answers(site.bank, answers, audience)
-    asked = [f"/questions/{s.id}" for s, _ in rules.visible_sections(site.bank, kept, audience)]
+    asked = [section_url(s.id, site.bank) for s, _ in rules.visible_sections(site.bank, kept, audience)]
     assert visited == [*asked, "/check-answers"]
 
     label = next(a.label for a in site.bank.audiences if a.id == audience)
@@ -172,8 +173,9 @@ def test_a_person_clicks_from_the_start_to_the_results(
     assert "not a diagnosis" in browser.text("main")
     report = rules.evaluate(site.bank, kept, audience)
     headings = browser.all("main h2[id^=finding-]")
-    shown = [(h.get_attribute("id") or "").removeprefix("finding-") for h in headings]
-    assert shown == [f.id for f in report.findings]
+    shown = [h.text for h in headings]
+    assert len(shown) == len(report.findings)
+    assert all(f.title in text for f, text in zip(report.findings, shown, strict=True)), shown
     if how == "quiet":
         assert not shown, "answering no to everything shows no patterns"
     else:
@@ -193,7 +195,7 @@ def test_an_emergency_answer_stops_the_check_first(
     browser.start("self")
     assert browser.section_id == site.first_section
     browser.answer_page(yes_to(question))
-    assert browser.path == f"/now/{finding_id}"
+    assert browser.path == now_url(finding_id, site.bank)
     main = browser.text("main")
     for word in words:
         assert word.lower() in main.lower(), f"the {finding_id} page does not say {word!r}"
@@ -204,7 +206,9 @@ def test_an_emergency_answer_stops_the_check_first(
     visited, _ = browser.walk_on(quiet)
     assert not [p for p in visited if p.startswith("/now/")], "an acknowledged emergency came back"
     browser.go("/results")
-    assert browser.all(f"#finding-{finding_id}"), "the emergency is not on the results page"
+    titles = [h.text for h in browser.all("main h2[id^=finding-]")]
+    title = site.finding(finding_id).title.get("self")
+    assert any(title in t for t in titles), "the emergency is not on the results page"
 
 
 # --- keyboard only ----------------------------------------------------------------------
@@ -326,7 +330,7 @@ def chrome_without_js(site: Site, tmp_path_factory: pytest.TempPathFactory) -> I
 
 
 def test_the_check_works_with_javascript_off(chrome_without_js: WebDriver, site: Site) -> None:
-    browser = Browser(chrome_without_js, site.base)
+    browser = Browser(chrome_without_js, site.base, site.bank)
     browser.start("counselor")
     browser.submit()  # nothing answered
     assert browser.find("#error-summary").is_displayed()
@@ -341,7 +345,7 @@ def test_the_check_works_with_javascript_off(chrome_without_js: WebDriver, site:
 
 
 def test_exit_leaves_for_another_origin_with_javascript_off(chrome_without_js: WebDriver, site: Site) -> None:
-    browser = Browser(chrome_without_js, site.base)
+    browser = Browser(chrome_without_js, site.base, site.bank)
     browser.clear_cookies()
     browser.start("self")
     browser.click_to_load(browser.find("#exit-this-page"))  # the plain form: POST, 303
@@ -388,17 +392,99 @@ def test_exit_this_page_leaves_and_forgets_the_answers(browser: Browser, site: S
 
 
 def test_clear_my_answers_forgets_them(browser: Browser) -> None:
-    begin_and_answer_one_page(browser)
-    clear = next(b for b in browser.all(".site-header button") if b.text == "Clear my answers")
+    question_page = begin_and_answer_one_page(browser)
+    clear = next(a for a in browser.all(".site-footer a") if a.text == "Clear my answers")
     browser.click_to_load(clear)
+    assert browser.path == "/clear"
+    assert "This deletes the" in browser.text("main")
+    browser.click_to_load(browser.find("main a[href^='/questions/']"))  # No, keep my answers
+    assert browser.path == question_page, "cancelling Clear did not go back to the questions"
+    assert session_data(browser.session_cookie(), SECRET).get("q"), "cancelling Clear lost answers"
+
+    browser.go("/clear")
+    browser.submit()  # Yes, clear my answers
     assert browser.path == "/"
     assert "cleared" in browser.text("main .notice")
     no_answers_left(browser)
 
-    browser.then_load(browser.driver.back)
-    browser.then_load(browser.driver.back)  # the question page before Clear
-    assert browser.path == "/"
+    for _ in range(3):  # back through the confirmation towards the pages from before Clear
+        browser.then_load(browser.driver.back)
+        assert not browser.all("input:checked"), f"Back to {browser.path} showed an answer"
+        assert browser.path in {"/", "/clear"}, f"Back reached {browser.path}"
     no_answers_left(browser)
+
+
+# --- a shared phone ---------------------------------------------------------------------
+
+PHONE = (360, 640)
+TELLING = re.compile(r"suicid|overdos|addict", re.IGNORECASE)
+
+
+def in_viewport(browser: Browser, selector: str) -> bool:
+    return bool(browser.script(
+        "const r = document.querySelector(arguments[0]).getBoundingClientRect();"
+        "return r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth"
+        " && r.height > 0;", selector,
+    ))
+
+
+def longest_question_page(site: Site) -> str:
+    section = max(site.bank.sections, key=lambda s: len(s.for_audience("counselor")))
+    return section_url(section.id, site.bank)
+
+
+@pytest.mark.parametrize("page", ["longest question page", "heavy results"])
+def test_exit_stays_in_reach_at_the_bottom_of_long_pages_on_a_phone(
+    browser: Browser, site: Site, page: str
+) -> None:
+    set_viewport(browser, *PHONE)
+    browser.clear_cookies()
+    browser.set_session(site.cookie("counselor-worried"))
+    browser.go(longest_question_page(site) if page.startswith("longest") else "/results")
+    assert browser.script("return document.documentElement.scrollHeight") > 2 * PHONE[1], "not a long page"
+    browser.script("window.scrollTo(0, document.documentElement.scrollHeight)")
+    assert in_viewport(browser, "#exit-this-page"), f"Exit scrolled away at the bottom of the {page}"
+    browser.then_load(lambda: browser.find("#exit-this-page").click())  # a tap where it is
+    assert browser.driver.current_url == site.exit_url
+
+
+def test_the_shift_tip_is_hidden_on_touch_screens(browser: Browser) -> None:
+    browser.go("/")
+    assert browser.find(".exit-hint").is_displayed(), "a keyboard user should see the tip"
+    browser.cdp("Emulation.setTouchEmulationEnabled", enabled=True, maxTouchPoints=5)
+    try:
+        browser.go("/")
+        assert not browser.find(".exit-hint").is_displayed()
+    finally:
+        browser.cdp("Emulation.setTouchEmulationEnabled", enabled=False)
+
+
+def test_start_and_the_emergency_calls_fit_a_phone(browser: Browser) -> None:
+    set_viewport(browser, *PHONE)
+    browser.go("/")
+    start = browser.script("return document.querySelector('.button--start').getBoundingClientRect().bottom")
+    assert start <= PHONE[1], f"Start ends at {start}px, below the first phone screen"
+    small = browser.script("""
+        return [...document.querySelectorAll('.emergency-strip a, main a[href^="tel:"]')]
+          .filter(a => a.getBoundingClientRect().height < 44)
+          .map(a => a.textContent + ': ' + a.getBoundingClientRect().height);""")
+    assert not small, f"call links under 44px high: {small}"
+
+
+def test_history_says_nothing_of_the_answers(browser: Browser, site: Site) -> None:
+    """Answer yes to thoughts of suicide, go on to the results: no URL or title tells."""
+    question = next(iter(questions_in(site.finding("suicide_thoughts").when)))
+    browser.walk("self", yes_to(question))
+    browser.click_to_load(browser.find("main a.button"))  # See the results
+    for link in browser.all("main a[href^='#']")[:3]:  # "On this page" adds #fragments
+        browser.click(link)
+    learn = [a.get_attribute("href") for a in browser.all("main a[href*='/learn/']")]
+    if learn:
+        browser.go(urllib.parse.urlsplit(learn[0]).path)
+    history = browser.cdp("Page.getNavigationHistory")["entries"]
+    assert any("/now/" in entry["url"] for entry in history), "the walk missed the 988 page"
+    telling = [(e["url"], e["title"]) for e in history if TELLING.search(e["url"] + " " + e["title"])]
+    assert not telling, f"history gives the answers away: {telling}"
 
 
 # --- every kind of page -----------------------------------------------------------------
@@ -420,21 +506,24 @@ def stops(site: Site) -> list[Stop]:
     return [
         Stop("start", "/"),
         Stop("start-saved", "/", "self-started"),
-        Stop("section", f"/questions/{first}", "self-started"),
-        Stop("section-error", f"/questions/{first}", "self-started", error=True),
-        Stop("section-answered", f"/questions/{multi.section}", "counselor-worried"),
+        Stop("section", section_url(first, site.bank), "self-started"),
+        Stop("section-error", section_url(first, site.bank), "self-started", error=True),
+        Stop("section-answered", section_url(multi.section, site.bank), "counselor-worried"),
         Stop("check-answers", "/check-answers", "self-worried"),
         Stop("results-self", "/results", "self-worried"),
         Stop("results-self-none", "/results", "self-quiet"),
         Stop("results-other", "/results", "other-worried"),
         Stop("results-counselor", "/results", "counselor-worried"),
-        Stop("emergency", "/now/overdose_now", "other-started"),
-        Stop("emergency-988", "/now/suicide_thoughts", "self-started"),
-        Stop("emergency-outside-check", "/now/overdose_now"),
+        Stop("emergency", now_url("overdose_now", site.bank), "other-started"),
+        Stop("emergency-988", now_url("suicide_thoughts", site.bank), "self-started"),
+        Stop("emergency-outside-check", now_url("overdose_now", site.bank)),
         Stop("learn-index", "/learn/"),
-        Stop("learn", f"/learn/{next(iter(site.bank.learn))}"),
+        Stop("learn", "/learn/1"),
         Stop("help", "/help"),
         Stop("privacy", "/privacy"),
+        Stop("clear", "/clear", "self-worried"),
+        Stop("cover-your-tracks", "/cover-your-tracks"),
+        Stop("about", "/about"),
         Stop("not-found", "/no-such-page"),
     ]
 
@@ -461,7 +550,7 @@ class Tour:
 @pytest.fixture(scope="session")
 def tour(chrome: WebDriver, site: Site, tmp_path_factory: pytest.TempPathFactory) -> Tour:
     require("axe")
-    browser = Browser(chrome, site.base)
+    browser = Browser(chrome, site.base, site.bank)
     reset_viewport(browser)
     folder = tmp_path_factory.mktemp("served-html")
     violations, files = {}, []
@@ -552,7 +641,7 @@ def test_the_counselor_summary_prints_on_two_pages_at_most(
 SHOTS = [
     ("start", Stop("start", "/")),
     ("section", Stop("section", "/questions/{second}", "self-second")),
-    ("emergency", Stop("emergency", "/now/overdose_now", "self-started")),
+    ("emergency", Stop("emergency", "/now/1", "self-started")),
     ("results-self", Stop("results-self", "/results", "self-some")),
     ("results-other", Stop("results-other", "/results", "other-some")),
     ("results-counselor", Stop("results-counselor", "/results", "counselor-some")),
@@ -565,7 +654,7 @@ def test_screenshots(browser: Browser, site: Site, tmp_path: Path) -> None:
     keep = os.environ.get("SCREENER_SCREENSHOTS") == "1"
     folder = SCREENSHOTS if keep else tmp_path
     folder.mkdir(parents=True, exist_ok=True)
-    second = Browser(browser.driver, site.base)
+    second = Browser(browser.driver, site.base, site.bank)
     second.clear_cookies()
     second.set_session(site.cookie("self-second"))
     second.go("/")

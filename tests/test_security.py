@@ -264,7 +264,7 @@ def test_clear_my_answers_works_from_an_old_page(
     client: FlaskClient, walker: Walker, app: Flask, monkeypatch: pytest.MonkeyPatch, token: str
 ) -> None:
     walker.start("counselor")
-    page = client.get("/privacy").get_data(as_text=True)
+    page = client.get("/clear").get_data(as_text=True)  # the confirmation, left open
     assert 'action="/clear"' in page
     data = {}
     if token == "expired":
@@ -340,7 +340,7 @@ def test_too_many_form_parts_are_refused(client: FlaskClient, walker: Walker, ba
 
 @pytest.mark.parametrize(("method", "path"), [
     ("put", "/"), ("delete", "/questions/safety"), ("patch", "/results"), ("post", "/results"),
-    ("post", "/check-answers"), ("get", "/exit"), ("get", "/clear"), ("post", "/learn/"),
+    ("post", "/check-answers"), ("get", "/exit"), ("put", "/clear"), ("post", "/learn/"),
 ])
 def test_only_the_intended_methods_are_allowed(client: FlaskClient, method: str, path: str) -> None:
     response = getattr(client, method)(path)

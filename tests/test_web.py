@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 from html import escape
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from markupsafe import escape as markup_escape
 
 from screener import answers
 from screener.bank import Bank, questions_in
-from tests.conftest import Walker, form_fields
+from tests.conftest import Walker, anchor, form_fields, make_app, now_url, section_url
 
 
 def emergency_question(bank: Bank, finding_id: str) -> str:
@@ -32,7 +34,7 @@ def test_each_audience_walks_from_start_to_results(
     walker: Walker, client: FlaskClient, audience: str, heading: str
 ) -> None:
     visited = walker.complete(audience, {})
-    assert visited[0] == "/questions/safety"
+    assert visited[0] == section_url("safety")
     assert visited[-1] == "/check-answers"
     check = text_of(client.get("/check-answers"))
     assert check.count(">Change<") >= 10
@@ -59,17 +61,17 @@ def test_no_signs_means_no_finding_and_no_all_clear(walker: Walker, client: Flas
 
 def test_the_start_page_says_what_this_is(client: FlaskClient) -> None:
     page = text_of(client.get("/"))
-    for words in ("about 5 minutes", "This is not a diagnosis", "Nothing is stored",
+    for words in ("Not a diagnosis", "Nothing is stored", "Closing the tab does not clear them",
                   'href="tel:911"', "Exit this page", "Clear my answers"):
         assert words in page
 
 
 def test_skip_logic_asks_about_pain_only_when_it_applies(walker: Walker) -> None:
     without = walker.complete("self", {"takes_for_pain": "no"})
-    assert "/questions/pain" not in without
+    assert section_url("pain") not in without
     walker.client.post("/exit")
     with_pain = walker.complete("self", {"takes_for_pain": "yes"})
-    assert "/questions/pain" in with_pain
+    assert section_url("pain") in with_pain
 
 
 def test_change_from_check_answers_returns_there_and_back_shows_the_change(
@@ -78,8 +80,8 @@ def test_change_from_check_answers_returns_there_and_back_shows_the_change(
     walker.complete("self", {"takes_for_pain": "no"})
     section = bank.questions["takes_for_pain"].section
     check = text_of(client.get("/check-answers"))
-    assert f'href="/questions/{section}?change=1#takes_for_pain"' in check
-    page = client.get(f"/questions/{section}?change=1")
+    assert f'href="{section_url(section)}?change=1#{anchor("takes_for_pain")}"' in check
+    page = client.get(f"{section_url(section)}?change=1")
     assert 'class="back-link" href="/check-answers"' in text_of(page)
     data = {name: ([f["values"][-1]] if f["type"] == "checkbox" else "no")
             for name, f in form_fields(text_of(page)).items()}
@@ -90,10 +92,10 @@ def test_change_from_check_answers_returns_there_and_back_shows_the_change(
             value = saved.answers[name]
             data[name] = list(value) if isinstance(value, tuple) else value
     data["takes_for_pain"] = "yes"
-    response = walker.post(f"/questions/{section}?change=1", data)
+    response = walker.post(f"{section_url(section)}?change=1", data)
     # A new page of questions now applies, so it comes before check answers.
-    assert response.location == "/questions/pain"
-    rest = list(walker.answer_all_from("/questions/pain"))
+    assert response.location == section_url("pain")
+    rest = list(walker.answer_all_from(section_url("pain")))
     assert rest[-1] == "/check-answers"
     # Back to the changed page: the new answer is the one shown.
     back = text_of(client.get(f"/questions/{section}"))
@@ -135,15 +137,16 @@ def test_an_emergency_interrupts_at_once_and_can_be_continued(
     page = text_of(client.get("/questions/safety"))
     data = {name: ("yes" if name == question else "no") for name in form_fields(page)}
     response = walker.post("/questions/safety", data)
-    assert response.location == f"/now/{finding_id}"
+    assert response.location == now_url(finding_id)
     now = text_of(client.get(response.location))
     for words in must_say:
         assert words.lower() in now.lower()
-    assert now.index("Emergency") < now.index("What to do now")
+    main = now[now.index("<main"):]
+    assert main.index("Emergency") < main.index("What to do now")
     # Other pages send the person back here until they choose to go on.
-    assert client.get("/results").location == f"/now/{finding_id}"
-    going_on = walker.post(f"/now/{finding_id}", {})
-    assert going_on.location == "/questions/use"
+    assert client.get("/results").location == now_url(finding_id)
+    going_on = walker.post(now_url(finding_id), {})
+    assert going_on.location == section_url("use")
     # After the walk, the emergency finding leads the results.
     walker_rest = list(walker.answer_all_from(going_on.location))
     assert walker_rest[-1] == "/check-answers"
@@ -170,8 +173,8 @@ def test_a_refused_answer_shows_an_error_summary_and_keeps_the_rest(
     body = text_of(response)
     assert re.search(r"<title>Error: ", body)
     assert 'class="error-summary"' in body
-    assert f'<a href="#{first}">Select yes, no or not sure</a>' in body
-    assert f'id="{first}-error"' in body
+    assert f'<a href="#{anchor(first)}">Select yes, no or not sure for: ' in body
+    assert f'id="{anchor(first)}-error"' in body
     for name in others:
         assert re.search(rf'name="{name}" type="radio" value="no" checked', body)
 
@@ -184,7 +187,7 @@ def test_none_of_these_must_stand_alone(walker: Walker, client: FlaskClient, ban
     pages = []
     for url in walker.answer_all("self", {}):
         pages.append(url)
-        if url == f"/questions/{multi.section}":
+        if url == section_url(multi.section):
             break
     page = text_of(client.get(f"/questions/{multi.section}"))
     data = {name: ([f["values"][-1]] if f["type"] == "checkbox" else "no")
@@ -216,8 +219,8 @@ def test_pages_out_of_order_go_to_where_the_person_is(walker: Walker, client: Fl
     assert client.get("/questions/safety").location == "/"
     assert client.get("/results").location == "/"
     walker.start("self")
-    assert client.get("/results").location == "/questions/safety"
-    assert client.get("/questions/pain").location == "/questions/safety"
+    assert client.get("/results").location == section_url("safety")
+    assert client.get("/questions/pain").location == section_url("safety")
     assert client.get("/questions/nope").status_code == 404
 
 
@@ -252,7 +255,157 @@ def test_several_missing_answers_each_name_their_question(walker: Walker, client
     response = walker.post("/questions/safety", {})
     assert response.status_code == 400
     body = text_of(response)
-    links = re.findall(r'<a href="#([a-z_]+)">Select yes, no or not sure'
-                       r'<span class="error-summary__question">: ([^<]+)</span></a>', body)
-    assert [name for name, _ in links] == list(form_fields(text_of(client.get("/questions/safety"))))
-    assert all(question.endswith("?") for _, question in links)
+    links = re.findall(r'<a href="#(q[0-9]+)">Select yes, no or not sure for: ([^<]+)</a>', body)
+    names = list(form_fields(text_of(client.get("/questions/safety"))))
+    assert [anchor_id for anchor_id, _ in links] == [anchor(name) for name in names]
+    bank = client.application.extensions["bank"]
+    texts = [str(markup_escape(bank.questions[name].text.get("other"))) for name in names]
+    assert texts == [question for _, question in links]
+
+
+# --- a shared phone: asking before wiping, neutral addresses, honest length ---------------
+
+SENSITIVE = re.compile(r"suicid|overdos|addict", re.IGNORECASE)
+
+
+def title_of(page: str) -> str:
+    match = re.search(r"<title>([^<]*)</title>", page)
+    assert match, "no title"
+    return match.group(1)
+
+
+def test_a_walk_through_both_emergencies_leaves_no_telling_address_or_title(
+    walker: Walker, client: FlaskClient, bank: Bank
+) -> None:
+    yes_to_all_safety = {q.id: "yes" for q in bank.sections[0].questions if q.type == "yesno"}
+    visited = walker.complete("self", yes_to_all_safety)
+    visited += ["/results"]
+    results = text_of(client.get("/results"))
+    visited += re.findall(r'href="(/learn/[^"#]*)"', results)
+    assert any(url.startswith("/now/") for url in visited), "no emergency page was shown"
+    for url in visited:
+        page = text_of(client.get(url))
+        assert not SENSITIVE.search(url), url
+        assert not SENSITIVE.search(title_of(page)), (url, title_of(page))
+    for fragment in re.findall(r'href="#([^"]+)"', results):
+        assert not SENSITIVE.search(fragment), fragment
+
+
+def test_the_site_name_is_a_setting() -> None:
+    page = make_app(SITE_NAME="Wellbeing questions").test_client().get("/").get_data(as_text=True)
+    assert "<title>Check on opioid use – Wellbeing questions</title>" in page
+    assert '>Wellbeing questions</a>' in page
+
+
+@pytest.mark.parametrize("way", ["footer link", "start again on results"])
+def test_clear_asks_first_and_keeps_every_answer_until_confirmed(
+    walker: Walker, client: FlaskClient, app: Flask, way: str
+) -> None:
+    walker.complete("self", {})
+    with client.session_transaction() as session:
+        before = answers.load(session, app.extensions["bank"])
+    page = text_of(client.get("/results"))
+    link = "Clear my answers" if way == "footer link" else "Start again"
+    assert re.search(rf'href="/clear"[^>]*>{link}</a>', page)
+    confirm = text_of(client.get("/clear"))
+    assert f"This deletes the {len(before.answers)} answers saved in this browser" in confirm
+    with client.session_transaction() as session:
+        assert answers.load(session, app.extensions["bank"]).answers == before.answers
+    client.post("/clear")
+    assert client.get("/results").location == "/"
+
+
+def test_changing_who_the_check_is_for_asks_first(walker: Walker, client: FlaskClient, app: Flask) -> None:
+    walker.complete("self", {})
+    response = walker.post("/", {"audience": "other"})
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "Start a new check for “Someone I care about”?" in page
+    with client.session_transaction() as session:
+        assert answers.load(session, app.extensions["bank"]).audience == "self"
+    assert client.get("/results").status_code == 200, "answers were lost before the confirmation"
+    confirmed = walker.post("/", {"audience": "other", "confirm": "yes"})
+    assert confirmed.status_code == 303
+    with client.session_transaction() as session:
+        saved = answers.load(session, app.extensions["bank"])
+    assert (saved.audience, saved.answers) == ("other", {})
+
+
+def test_choosing_the_same_audience_or_starting_fresh_does_not_ask(walker: Walker) -> None:
+    assert walker.start("self").startswith("/questions/")
+    assert walker.post("/", {"audience": "self"}).status_code == 303
+    assert walker.post("/", {"audience": "other"}).status_code == 303  # nothing answered yet
+
+
+def test_exit_never_asks(walker: Walker, client: FlaskClient) -> None:
+    walker.complete("counselor", {})
+    assert client.post("/exit").status_code == 303
+    assert client.get("/results").location == "/"
+
+
+@pytest.mark.parametrize("audience", ["self", "other", "counselor"])
+def test_every_missing_answer_names_its_question(
+    walker: Walker, client: FlaskClient, bank: Bank, audience: str
+) -> None:
+    """Send every page empty first: each error in the summary names its own question."""
+    url = walker.start(audience)
+    checked = 0
+    while url.startswith("/questions/"):
+        empty = walker.post(url, {})
+        assert empty.status_code == 400
+        body = text_of(empty)
+        names = list(form_fields(text_of(client.get(url))))
+        summary = body[body.index('id="error-summary"'):body.index("</ul>", body.index('id="error-summary"'))]
+        for name in names:
+            text = str(markup_escape(bank.questions[name].text.get(audience)))
+            assert f'<a href="#{anchor(name)}">' in summary and text in summary, (url, name)
+            checked += 1
+        url = next_page(walker, url)
+    assert checked >= 10
+
+
+def next_page(walker: Walker, url: str) -> str:
+    """Answer one page quietly and return where the app goes next."""
+    page = text_of(walker.client.get(url))
+    data: dict[str, Any] = {}
+    for name, field in form_fields(page).items():
+        if field["type"] == "checkbox":
+            data[name] = [field["values"][-1]]
+        else:
+            data[name] = "no" if "no" in field["values"] else field["values"][-1]
+    location: str = walker.post(url, data).location
+    while location.startswith("/now/"):
+        location = walker.post(location, {}).location
+    return location
+
+
+def test_progress_counts_parts_that_never_change_total(walker: Walker, client: FlaskClient) -> None:
+    visited = walker.complete("self", {"takes_for_pain": "no"})
+    parts = []
+    for url in visited:
+        if url.startswith("/questions/"):
+            match = re.search(r"Part ([0-9]+) of ([0-9]+)", text_of(client.get(url)))
+            assert match, url
+            parts.append((int(match.group(1)), int(match.group(2))))
+    assert len({total for _, total in parts}) == 1, parts
+    numbers = [number for number, _ in parts]
+    assert numbers == sorted(set(numbers)), parts
+    assert len(numbers) < parts[0][1], "a skipped part should leave a gap, not shrink the total"
+
+
+def test_the_start_page_states_the_real_length_for_each_audience(client: FlaskClient, bank: Bank) -> None:
+    page = text_of(client.get("/"))
+    for audience in bank.audiences:
+        count = sum(len(s.for_audience(audience.id)) for s in bank.sections)
+        hint = re.search(rf'id="audience[-0-9]*-hint">Up to {count} questions, ([0-9]+) minutes', page)
+        assert hint, audience.id
+    assert 'href="/cover-your-tracks"' in page and 'href="/privacy"' in page
+
+
+def test_about_and_cover_your_tracks_pages(client: FlaskClient) -> None:
+    about = text_of(client.get("/about"))
+    assert "last reviewed" in about and "Report a mistake" in about
+    tracks = text_of(client.get("/cover-your-tracks"))
+    for words in ("private window", "iPhone", "Android", "cannot delete your browser history"):
+        assert words in tracks
+    assert 'href="/cover-your-tracks"' in text_of(client.get("/privacy"))

@@ -26,6 +26,13 @@
   }
   if (exitForm) { exitForm.addEventListener("submit", leave); }
 
+  // The Shift tip is for keyboards: hide it on touch screens.
+  if (navigator.maxTouchPoints > 0 || "ontouchstart" in window) {
+    Array.prototype.forEach.call(document.querySelectorAll(".exit-hint"), function (tip) {
+      tip.hidden = true;
+    });
+  }
+
   // Pressing Shift three times in a row leaves too.
   var presses = 0;
   var timer = null;
