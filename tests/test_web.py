@@ -143,7 +143,7 @@ def test_an_emergency_interrupts_at_once_and_can_be_continued(
     # Other pages send the person back here until they choose to go on.
     assert client.get("/results").location == f"/now/{finding_id}"
     going_on = walker.post(f"/now/{finding_id}", {})
-    assert going_on.location == "/questions/use"
+    assert going_on.location == "/questions/substances"
     # After the walk, the emergency finding leads the results.
     walker_rest = list(walker.answer_all_from(going_on.location))
     assert walker_rest[-1] == "/check-answers"
@@ -257,3 +257,19 @@ def test_several_missing_answers_each_name_their_question(walker: Walker, client
                        r'<span class="error-summary__question">: ([^<]+)</span></a>', body)
     assert [name for name, _ in links] == list(form_fields(text_of(client.get("/questions/safety"))))
     assert all(question.endswith("?") for _, question in links)
+
+
+@pytest.mark.parametrize("audience", ["self", "other", "counselor"])
+def test_none_of_these_ends_the_opioid_questions_on_a_short_page(
+    walker: Walker, client: FlaskClient, audience: str
+) -> None:
+    visited = walker.complete(audience, {"what_used": "none"})
+    assert visited == ["/questions/safety", "/questions/substances", "/check-answers"]
+    # A later page is not asked any more: it sends the person on.
+    assert client.get("/questions/use").location == "/check-answers"
+    response = client.get("/results")
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "page-end" in page and "988" in page and "SAMHSA" in page
+    assert "alcohol" in page.lower()
+    assert "care-card--urgent" not in page and "care-card--talk_soon" not in page
