@@ -198,7 +198,7 @@ PEOPLE: list[Person] = [
            must={"overdose_risk", "addiction_signs", "injecting", "naloxone_gap"},
            must_not={"misuse_pattern", "tolerance_expected", "dependence_expected"},
            say=("the old dose can now kill", "first use after a break", "never inject alone"),
-           never_say=NO_PRESCRIBER),
+           never_say=(*NO_PRESCRIBER, "other than prescribed")),
     Person("client stopped the monthly naltrexone shot last month", "counselor",
            {"what_used": ("moud", "heroin"), "has_prescription": "no", "recent_break": ("stopped_moud",),
             "craving": "yes", "has_naloxone": "yes"},
@@ -367,6 +367,8 @@ def check_person(bank: Bank, person: Person) -> None:
         assert phrase.lower() in words, f"does not say {phrase!r}"
     for phrase in person.never_say:
         assert phrase.lower() not in words, f"says {phrase!r}"
+    for result in report.findings:
+        assert len(set(result.steps)) == len(result.steps), f"{result.id} repeats a step"
     for finding_id, questions in person.why.items():
         (result,) = [r for r in report.findings if r.id == finding_id]
         assert {t.question_id for t in result.triggers} == questions
