@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from screener import answers
+from screener import answers, rules
 from screener.bank import Bank, questions_in
 from tests.conftest import Walker, csrf_token, form_fields
 
@@ -273,3 +273,16 @@ def test_none_of_these_ends_the_opioid_questions_on_a_short_page(
     assert "page-end" in page and "988" in page and "SAMHSA" in page
     assert "alcohol" in page.lower()
     assert "care-card--urgent" not in page and "care-card--talk_soon" not in page
+
+
+def test_the_end_page_still_shows_a_safety_finding_from_the_first_page(
+    walker: Walker, client: FlaskClient, bank: Bank
+) -> None:
+    walker.complete("other", {"suicide_thoughts_q": "unsure", "what_used": "none"})
+    page = text_of(client.get("/results"))
+    assert "page-end" in page
+    fired = rules.evaluate(bank, {"suicide_thoughts_q": "unsure", "what_used": ("none",)}, "other")
+    safety = [f for f in fired.findings if not f.finding.ends]
+    assert safety
+    for finding in safety:
+        assert f"care-card--{finding.level}" in page and finding.title in page
