@@ -503,3 +503,15 @@ def test_no_opioids_ends_the_questions_after_what_is_used() -> None:
     for audience in ("self", "other", "counselor"):
         pages = visible_sections(BANK, answers_for(audience, what_used=("none",)), audience)
         assert [s.id for s, _ in pages] == ["safety", "substances"]
+
+
+def test_every_source_is_a_current_primary_page_over_https() -> None:
+    retired = ("cpmission.com", "teens.drugabuse.gov", "ihs.gov", "web.archive.org")
+    sources = [s for f in BANK.findings for s in f.sources]
+    sources += [s for page in BANK.learn.values() for s in page.sources]
+    sources += [s for r in BANK.resources.values() for s in r.sources]
+    assert all(s.url.startswith("https://") for s in sources)
+    assert not [s.url for s in sources if any(host in s.url for host in retired)]
+    hyperalgesia = next(f for f in BANK.findings if f.id == "hyperalgesia")
+    assert any("13 April 2023" in s.title and s.url.startswith("https://www.fda.gov/")
+               for s in hyperalgesia.sources)
