@@ -107,14 +107,21 @@ class AtLeast:
     items: tuple[Condition, ...]
 
 
-Condition = AnswerIs | Answered | AnyOf | AllOf | Not | AtLeast
+@dataclass(frozen=True)
+class Given:
+    """True when the item is true; its answers only rule things out, so they are never listed."""
+
+    item: Condition
+
+
+Condition = AnswerIs | Answered | AnyOf | AllOf | Not | AtLeast | Given
 
 
 def questions_in(condition: Condition) -> Iterator[str]:
     """Yield every question id a condition refers to."""
     if isinstance(condition, AnswerIs | Answered):
         yield condition.question
-    elif isinstance(condition, Not):
+    elif isinstance(condition, Not | Given):
         yield from questions_in(condition.item)
     else:
         for item in condition.items:
@@ -196,6 +203,15 @@ class Area:
 
 
 @dataclass(frozen=True)
+class Part:
+    """Words a finding adds only when their own condition is true too."""
+
+    when: Condition
+    explanation: Text
+    steps: TextList
+
+
+@dataclass(frozen=True)
 class Finding:
     """A rule: a pattern worth talking about, with what to do next."""
 
@@ -209,6 +225,8 @@ class Finding:
     learn: str | None
     resources: tuple[str, ...]
     sources: tuple[Source, ...]
+    parts: tuple[Part, ...] = ()
+    ends: bool = False
 
     @property
     def rank(self) -> int:
@@ -294,6 +312,11 @@ class Bank:
     default_resources: tuple[str, ...]
     questions: Mapping[str, Question] = field(repr=False)
     section_index: Mapping[str, int] = field(repr=False)
+
+    @property
+    def endings(self) -> tuple[Finding, ...]:
+        """Return the findings that end the questions when they fire."""
+        return tuple(f for f in self.findings if f.ends)
 
     def summary(self) -> str:
         """Return a one-line description of the bank."""
@@ -582,6 +605,9 @@ class _Builder:
     def _parse_not(self, raw: dict[str, Any], where: str) -> Condition:
         return Not(self.condition(raw["not"], f"{where}.not"))
 
+    def _parse_given(self, raw: dict[str, Any], where: str) -> Condition:
+        return Given(self.condition(raw["given"], f"{where}.given"))
+
     def _parse_at_least(self, raw: dict[str, Any], where: str) -> Condition:
         items = self._parse_items(raw.get("of"), f"{where}.of")
         count = raw.get("at_least")
@@ -792,7 +818,7 @@ class _Builder:
             self.known_keys(
                 entry,
                 {"id", "level", "when", "audiences", "title", "explanation", "steps", "learn",
-                 "resources", "sources"},
+                 "resources", "sources", "parts", "ends"},
                 where,
             )
             finding_id = self.identifier(entry.get("id"), f"{where}.id", seen)
@@ -804,6 +830,12 @@ class _Builder:
             learn_id = entry.get("learn")
             if learn_id is not None and learn_id not in learn:
                 self.problem(f"{where}.learn", f"unknown learn page {learn_id!r}")
+            ends = entry.get("ends", False)
+            if not isinstance(ends, bool):
+                self.problem(f"{where}.ends", f"expected true or false, got {_kind(ends)}")
+                ends = False
+            elif ends and level != "info":
+                self.problem(f"{where}.ends", "only an info finding can end the questions")
             result.append(Finding(
                 id=finding_id,
                 level=level,
@@ -819,8 +851,27 @@ class _Builder:
                                                      required=False))
                 ),
                 sources=self.sources(entry.get("sources"), f"{where}.sources"),
+                parts=tuple(
+                    self.build_part(p, f"{where}.parts[{j}]", audiences)
+                    for j, p in enumerate(self.items(entry.get("parts"), f"{where}.parts",
+                                                     required=False))
+                ),
+                ends=ends,
             ))
         return tuple(result)
+
+    def build_part(self, raw: Any, where: str, audiences: frozenset[str]) -> Part:
+        entry = self.mapping(raw, where)
+        self.known_keys(entry, {"when", "explanation", "steps"}, where)
+        if "explanation" not in entry and "steps" not in entry:
+            self.problem(where, "a part needs an explanation, steps or both")
+        return Part(
+            when=self.condition(entry.get("when"), f"{where}.when"),
+            explanation=self.text(entry.get("explanation"), f"{where}.explanation", audiences,
+                                  required=False),
+            steps=(self.text_list(entry["steps"], f"{where}.steps", audiences)
+                   if "steps" in entry else TextList(MappingProxyType({}))),
+        )
 
     def resource_ref(self, value: Any, where: str, resources: dict[str, Resource]) -> str:
         if value not in resources:
@@ -896,6 +947,7 @@ _OPERATORS: Mapping[str, _Parser] = MappingProxyType({
     "any": _Builder._parse_any,
     "all": _Builder._parse_all,
     "not": _Builder._parse_not,
+    "given": _Builder._parse_given,
     "at_least": _Builder._parse_at_least,
 })
 _ALL_OPERATORS = (*_OPERATORS, "answer+is", "answer+in")

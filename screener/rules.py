@@ -17,6 +17,7 @@ from .bank import (
     Bank,
     Condition,
     Finding,
+    Given,
     Not,
     Question,
     Resource,
@@ -88,6 +89,11 @@ class Report:
         """Return the findings that must interrupt everything."""
         return tuple(f for f in self.findings if f.level == "emergency")
 
+    @property
+    def ending(self) -> FindingResult | None:
+        """Return the finding that ended the questions early, if one did."""
+        return next((f for f in self.findings if f.finding.ends), None)
+
 
 # --- answers --------------------------------------------------------------------------
 
@@ -115,6 +121,11 @@ def shown(condition: Condition | None, answers: Answers) -> bool:
     return condition is None or truth(condition, answers) is not False
 
 
+def ended(bank: Bank, answers: Answers, audience: str) -> bool:
+    """Tell whether an ending finding (like "no opioids used") stops the questions here."""
+    return any(audience in f.audiences and truth(f.when, answers) is True for f in bank.endings)
+
+
 def visible_sections(
     bank: Bank, answers: Answers, audience: str
 ) -> list[tuple[Section, tuple[Question, ...]]]:
@@ -127,6 +138,9 @@ def visible_sections(
         asked = tuple(q for q in questions if shown(q.when, answers))
         if asked:
             result.append((section, asked))
+            if ended(bank, {q.id: answers[q.id] for _, qs in result for q in qs if q.id in answers},
+                     audience):
+                break
     return result
 
 
@@ -148,6 +162,8 @@ def relevant_answers(bank: Bank, raw: Mapping[Any, Any], audience: str) -> dict[
             answer = clean_answer(question, raw[question.id])
             if answer is not None:
                 kept[question.id] = answer
+        if ended(bank, kept, audience):
+            break
     return kept
 
 
@@ -189,6 +205,10 @@ def _not(condition: Not, answers: Answers) -> Truth:
     return None if result is None else not result
 
 
+def _given(condition: Given, answers: Answers) -> Truth:
+    return truth(condition.item, answers)
+
+
 def _at_least(condition: AtLeast, answers: Answers) -> Truth:
     results = [truth(item, answers) for item in condition.items]
     true, unknown = results.count(True), results.count(None)
@@ -204,6 +224,7 @@ _EVALUATORS: Mapping[type, Callable[[Any, Answers], Truth]] = MappingProxyType({
     AllOf: _all,
     Not: _not,
     AtLeast: _at_least,
+    Given: _given,
 })
 
 
@@ -213,7 +234,10 @@ def truth(condition: Condition, answers: Answers) -> Truth:
 
 
 def _supporting(condition: Condition, answers: Answers) -> Iterable[str]:
-    """Yield the questions whose answers make a true condition true (not those under 'not')."""
+    """Yield the questions whose answers make a true condition true.
+
+    Answers under `not` or `given` only rule something out, so they are not listed.
+    """
     if isinstance(condition, AnswerIs | Answered):
         if truth(condition, answers):
             yield condition.question
@@ -247,19 +271,32 @@ def _triggers(bank: Bank, condition: Condition, answers: Answers, audience: str)
 # --- the report -----------------------------------------------------------------------
 
 
+def _result(bank: Bank, finding: Finding, kept: Answers, audience: str) -> FindingResult:
+    """Word a fired finding for the audience, with only the parts these answers call for."""
+    parts = [part for part in finding.parts if truth(part.when, kept) is True]
+    explanation = " ".join(
+        text for text in [finding.explanation.get(audience)]
+        + [part.explanation.get(audience) for part in parts] if text
+    )
+    steps = finding.steps.get(audience) + tuple(
+        step for part in parts for step in part.steps.get(audience)
+    )
+    return FindingResult(
+        finding=finding,
+        title=finding.title.get(audience),
+        explanation=explanation,
+        steps=steps,
+        triggers=_triggers(bank, finding.when, kept, audience),
+    )
+
+
 def evaluate(bank: Bank, answers: Mapping[Any, Any], audience: str) -> Report:
     """Evaluate every rule for an audience; unknown ids and values in `answers` are ignored."""
     if audience not in {a.id for a in bank.audiences}:
         raise ValueError(f"unknown audience {audience!r}")
     kept = relevant_answers(bank, answers, audience)
     fired = [
-        FindingResult(
-            finding=finding,
-            title=finding.title.get(audience),
-            explanation=finding.explanation.get(audience),
-            steps=finding.steps.get(audience),
-            triggers=_triggers(bank, finding.when, kept, audience),
-        )
+        _result(bank, finding, kept, audience)
         for finding in bank.findings
         if audience in finding.audiences and truth(finding.when, kept) is True
     ]

@@ -257,6 +257,9 @@ def results() -> Any:
         return redirect(target)
     bank = get_bank()
     report = rules.evaluate(bank, saved.answers, saved.audience)
+    if report.ending:
+        # Nothing more was asked (no opioids named): a short page, not a results page.
+        return render_template("end.html", report=report, audience=saved.audience)
     learn = {f.id: bank.learn[f.finding.learn] for f in report.findings if f.finding.learn}
     return render_template(
         "results.html", report=report, audience=saved.audience, learn=learn,

@@ -48,7 +48,9 @@ class Person(HttpUser):
                 kinds[field] = kind
             answers: dict[str, object] = {}
             for field, values in fields.items():
-                answers[field] = values[-1] if kinds[field] == "checkbox" else random.choice(values)
+                # One box at a time is always valid; "None of these" for what is used ends the
+                # walk early on the no-opioids page, as it would for some real people.
+                answers[field] = random.choice(values)
             url = self.post(url, page, answers, name)
         if url:
             self.client.get("/check-answers", name="/check-answers")

@@ -93,6 +93,21 @@ BROKEN: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
      "sections[0].questions: a section needs at least one question"),
     ("a source that is not a web address", lambda d: d["findings"][0]["sources"][0].update(
         url="ftp.example"), "findings[0].sources[0].url: expected a web address"),
+    ("an ending that is not an info finding", lambda d: d["findings"][0].update(ends=True),
+     "findings[0].ends: only an info finding can end the questions"),
+    ("ends that is not true or false", lambda d: d["findings"][0].update(ends="yes"),
+     "findings[0].ends: expected true or false"),
+    ("a part with nothing to add", lambda d: d["findings"][0].update(
+        parts=[{"when": {"answered": "urges"}}]),
+     "findings[0].parts[0]: a part needs an explanation, steps or both"),
+    ("a part on an unknown question", lambda d: d["findings"][0].update(
+        parts=[{"when": {"answer": "nope", "is": "yes"}, "explanation": "More."}]),
+     "findings[0].parts[0].when.answer: unknown question 'nope'"),
+    ("a part with an unknown key", lambda d: d["findings"][0].update(
+        parts=[{"when": {"answered": "urges"}, "text": "More."}]),
+     "findings[0].parts[0]: unknown key 'text'"),
+    ("given around a bad condition", lambda d: d["findings"][0].update(when={"given": {"some": []}}),
+     "findings[0].when.given: unknown operator 'some'"),
     ("not a mapping at all", lambda d: d.clear() or d.update(version="one"),
      "version: expected a whole number of 1 or more, got 'one'"),
 ]

@@ -104,9 +104,11 @@ class Site:
 def some_answers(bank: Bank) -> dict[str, str]:
     """Answer yes to what one pattern worth talking about needs, and no to the rest."""
     for finding in bank.findings:
-        questions = list(dict.fromkeys(questions_in(finding.when)))
-        if finding.level == "talk_soon" and all(bank.questions[q].type == "yesno" for q in questions):
-            return dict.fromkeys(questions, "yes")
+        questions = [q for q in dict.fromkeys(questions_in(finding.when))
+                     if bank.questions[q].type == "yesno"]
+        answers = dict.fromkeys(questions, "yes")
+        if finding.level == "talk_soon" and questions and rules.truth(finding.when, answers) is True:
+            return answers
     raise AssertionError("no pattern worth talking about rests on yes/no answers alone")
 
 

@@ -11,7 +11,19 @@ import textstat
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from screener.bank import AUDIENCES, DEFAULT_PATH, AllOf, Answered, AnswerIs, AnyOf, AtLeast, Bank, Not, load
+from screener.bank import (
+    AUDIENCES,
+    DEFAULT_PATH,
+    AllOf,
+    Answered,
+    AnswerIs,
+    AnyOf,
+    AtLeast,
+    Bank,
+    Given,
+    Not,
+    load,
+)
 from screener.rules import Report, clean_answer, evaluate, relevant_answers, visible_sections
 
 BANK = load()
@@ -21,6 +33,8 @@ FORBIDDEN = [
     r"\bdiagnosis of\b", r"\b(mild|moderate|severe)\b[^.]{0,30}\buse disorder\b",
     r"\buse disorder\b[^.]{0,20}\b(mild|moderate|severe)\b", r"\byou are fine\b",
     r"\bnothing to worry about\b", r"\bclean\b", r"\bdirty\b", r"\bdrug abuse\b",
+    r"\bdrug[- ]seeking\b", r"\breplacement therapy\b", r"\bsubstitution therapy\b",
+    r"\brelaps(e|es|ed|ing)\b", r"\baddicted to\b",
 ]
 MAX_GRADE = 8.0
 # Names of medicines and conditions: long words that say exactly what they mean.
@@ -127,6 +141,10 @@ def bank_texts() -> Iterator[tuple[str, str]]:
             yield f"{f.id}.explanation.{audience}", f.explanation.get(audience)
             for i, step in enumerate(f.steps.get(audience)):
                 yield f"{f.id}.steps[{i}].{audience}", step
+            for j, part in enumerate(f.parts):
+                yield f"{f.id}.parts[{j}].explanation.{audience}", part.explanation.get(audience)
+                for i, step in enumerate(part.steps.get(audience)):
+                    yield f"{f.id}.parts[{j}].steps[{i}].{audience}", step
     for page in BANK.learn.values():
         yield f"learn.{page.id}.summary", page.summary
         for i, block in enumerate(page.body):
@@ -138,6 +156,13 @@ def bank_texts() -> Iterator[tuple[str, str]]:
 def test_no_forbidden_wording_anywhere_in_the_bank() -> None:
     hits = [(where, text) for where, text in bank_texts() if forbidden_in(text)]
     assert not hits
+
+
+def test_every_step_and_sentence_starts_like_one() -> None:
+    # A comma inside a YAML flow list ([a, b]) splits one step into two: catch that here.
+    broken = [(where, text) for where, text in bank_texts()
+              if ".steps[" in where and text and not re.match(r"^[A-Z0-9“\"(]", text)]
+    assert not broken
 
 
 def test_no_paid_call_routing_numbers() -> None:
@@ -158,6 +183,9 @@ def graded_texts() -> Iterator[tuple[str, str]]:
     for f in BANK.findings:
         for audience in f.audiences:
             yield f"{f.id}.explanation.{audience}", f.explanation.get(audience)
+            for j, part in enumerate(f.parts):
+                if part.explanation.has(audience):
+                    yield f"{f.id}.parts[{j}].explanation.{audience}", part.explanation.get(audience)
 
 
 def test_reading_grade_is_8_or_below() -> None:
@@ -198,6 +226,8 @@ def satisfy(condition: Any, want: bool, answers: dict[str, Any], audience: str) 
             yield answers
     elif isinstance(condition, Not):
         yield from satisfy(condition.item, not want, answers, audience)
+    elif isinstance(condition, Given):
+        yield from satisfy(condition.item, want, answers, audience)
     elif isinstance(condition, AnyOf | AllOf | AtLeast):
         needed = (
             1 if isinstance(condition, AnyOf)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from screener.bank import AllOf, Answered, AnswerIs, AnyOf, AtLeast, Not, load
+from screener.bank import AllOf, Answered, AnswerIs, AnyOf, AtLeast, Bank, Given, Not, load, parse, read_yaml
 from screener.rules import evaluate, relevant_answers, truth, visible_sections
 
 MINI = load(Path(__file__).with_name("mini_bank.yaml"))
@@ -39,6 +39,9 @@ OPERATOR_CASES: list[tuple[Any, dict[str, Any], bool | None]] = [
     (AtLeast(2, (YES, PILLS, NONE)), {"for_pain": "unsure", "kinds": ("pills",)}, None),
     (AtLeast(2, (YES, PILLS, NONE)), {"for_pain": "no", "kinds": ("pills",)}, False),
     (AtLeast(1, (YES,)), {}, False),
+    (Given(YES), {"for_pain": "yes"}, True),
+    (Given(YES), {"for_pain": "no"}, False),
+    (Given(YES), {"for_pain": "unsure"}, None),
 ]
 
 
@@ -95,3 +98,52 @@ def test_invalid_answers_are_ignored(raw: dict[Any, Any]) -> None:
     kept = relevant_answers(MINI, raw, "self")
     assert all(k in MINI.questions for k in kept)
     assert kept in ({}, {"kinds": ("pills",)})
+
+
+MINI_TEXT = Path(__file__).with_name("mini_bank.yaml").read_text(encoding="utf-8")
+CRAVING = {"for_pain": "yes", "kinds": ("pills",), "urges": "yes"}
+
+
+def mini_with(**finding: Any) -> Bank:
+    """The mini bank with changes to its one finding, or with a second finding added."""
+    data = read_yaml(MINI_TEXT)
+    if "id" in finding:
+        data["findings"].append({"level": "info", "title": "T", "explanation": "E.", "steps": ["S."],
+                                 "sources": [{"title": "A", "url": "https://example.org/d"}],
+                                 **finding})
+    else:
+        data["findings"][0].update(finding)
+    return parse(data)
+
+
+def test_parts_add_words_only_when_their_own_condition_holds() -> None:
+    bank = mini_with(parts=[{"when": {"answer": "worse", "is": "worse"},
+                             "explanation": "Worse pain too.", "steps": ["Say so."]}])
+    (with_part,) = evaluate(bank, {**CRAVING, "worse": "worse"}, "self").findings
+    assert with_part.explanation == "Strong urges are worth talking about. Worse pain too."
+    assert with_part.steps == ("Talk to someone.", "Say so.")
+    (without,) = evaluate(bank, {**CRAVING, "worse": "unsure"}, "self").findings
+    assert without.explanation == "Strong urges are worth talking about."
+    assert without.steps == ("Talk to someone.",)
+
+
+def test_given_answers_rule_out_but_are_not_listed_as_the_reason() -> None:
+    bank = mini_with(when={"all": [{"answer": "urges", "is": "yes"},
+                                   {"given": {"answer": "worse", "in": ["same"]}}]})
+    (finding,) = evaluate(bank, {**CRAVING, "worse": "same"}, "self").findings
+    assert [t.question_id for t in finding.triggers] == ["urges"]
+    assert evaluate(bank, {**CRAVING, "worse": "worse"}, "self").findings == ()
+
+
+def test_an_ending_stops_the_questions_and_drops_later_answers() -> None:
+    bank = mini_with(id="nothing_used", ends=True, when={"answer": "kinds", "is": "none"})
+    raw = {"for_pain": "yes", "kinds": ("none",), "urges": "yes", "worse": "worse"}
+    assert [s.id for s, _ in visible_sections(bank, raw, "self")] == ["first"]
+    assert relevant_answers(bank, raw, "self") == {"for_pain": "yes", "kinds": ("none",)}
+    report = evaluate(bank, raw, "self")
+    assert [f.id for f in report.findings] == ["nothing_used"]
+    assert report.ending is not None and report.ending.id == "nothing_used"
+    going_on = evaluate(bank, {**raw, "kinds": ("pills",)}, "self")
+    assert going_on.ending is None
+    assert [s.id for s, _ in visible_sections(bank, {**raw, "kinds": ("pills",)}, "self")] == [
+        "first", "second"]

@@ -11,9 +11,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from markupsafe import escape as markup_escape
 
-from screener import answers
+from screener import answers, rules
 from screener.bank import Bank, questions_in
-from tests.conftest import Walker, anchor, form_fields, make_app, now_url, section_url
+from tests.conftest import QUIET, Walker, anchor, form_fields, make_app, now_url, section_url
 
 
 def emergency_question(bank: Bank, finding_id: str) -> str:
@@ -146,7 +146,7 @@ def test_an_emergency_interrupts_at_once_and_can_be_continued(
     # Other pages send the person back here until they choose to go on.
     assert client.get("/results").location == now_url(finding_id)
     going_on = walker.post(now_url(finding_id), {})
-    assert going_on.location == section_url("use")
+    assert going_on.location == section_url("substances")
     # After the walk, the emergency finding leads the results.
     walker_rest = list(walker.answer_all_from(going_on.location))
     assert walker_rest[-1] == "/check-answers"
@@ -369,7 +369,9 @@ def next_page(walker: Walker, url: str) -> str:
     page = text_of(walker.client.get(url))
     data: dict[str, Any] = {}
     for name, field in form_fields(page).items():
-        if field["type"] == "checkbox":
+        if name in QUIET:
+            data[name] = QUIET[name]
+        elif field["type"] == "checkbox":
             data[name] = [field["values"][-1]]
         else:
             data[name] = "no" if "no" in field["values"] else field["values"][-1]
@@ -409,3 +411,32 @@ def test_about_and_cover_your_tracks_pages(client: FlaskClient) -> None:
     for words in ("private window", "iPhone", "Android", "cannot delete your browser history"):
         assert words in tracks
     assert 'href="/cover-your-tracks"' in text_of(client.get("/privacy"))
+
+
+@pytest.mark.parametrize("audience", ["self", "other", "counselor"])
+def test_none_of_these_ends_the_opioid_questions_on_a_short_page(
+    walker: Walker, client: FlaskClient, audience: str
+) -> None:
+    visited = walker.complete(audience, {"what_used": "none"})
+    assert visited == [section_url("safety"), section_url("substances"), "/check-answers"]
+    # A later page is not asked any more: it sends the person on.
+    assert client.get(section_url("use")).location == "/check-answers"
+    response = client.get("/results")
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "page-end" in page and "988" in page and "SAMHSA" in page
+    assert "alcohol" in page.lower()
+    assert "care-card--urgent" not in page and "care-card--talk_soon" not in page
+
+
+def test_the_end_page_still_shows_a_safety_finding_from_the_first_page(
+    walker: Walker, client: FlaskClient, bank: Bank
+) -> None:
+    walker.complete("other", {"suicide_thoughts_q": "unsure", "what_used": "none"})
+    page = text_of(client.get("/results"))
+    assert "page-end" in page
+    fired = rules.evaluate(bank, {"suicide_thoughts_q": "unsure", "what_used": ("none",)}, "other")
+    safety = [f for f in fired.findings if not f.finding.ends]
+    assert safety
+    for finding in safety:
+        assert f"care-card--{finding.level}" in page and finding.title in page
