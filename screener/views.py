@@ -81,7 +81,7 @@ def next_url(saved: answers.Saved) -> str:
     """Return where to go next: an emergency first, then the first unanswered page."""
     assert saved.audience
     report = rules.evaluate(get_bank(), saved.answers, saved.audience)
-    for finding in report.emergencies:
+    for finding in report.interrupts:
         if finding.id not in saved.acknowledged:
             return url_for(".now", finding_id=finding.id)
     for section, questions in steps_for(saved):
@@ -171,16 +171,16 @@ def section(section_id: str) -> Any:
     ), (400 if request.method == "POST" else 200)
 
 
-def emergency(finding_id: str) -> Finding:
+def interrupting(finding_id: str) -> Finding:
     for finding in get_bank().findings:
-        if finding.id == finding_id and finding.level == "emergency":
+        if finding.id == finding_id and finding.interrupts:
             return finding
     abort(404)
 
 
 @bp.route("/now/<finding_id>", methods=["GET", "POST"])
 def now(finding_id: str) -> Any:
-    finding = emergency(finding_id)
+    finding = interrupting(finding_id)
     saved = saved_or_none()
     form = FlaskForm()
     if form.validate_on_submit():
@@ -190,6 +190,8 @@ def now(finding_id: str) -> Any:
         store(saved)
         return redirect(next_url(saved), 303)
     audience = saved.audience if saved else "self"
+    if audience not in finding.audiences:
+        abort(404)
     resources = [get_bank().resources[r] for r in finding.resources]
     return render_template("now.html", finding=finding, audience=audience, form=form,
                            resources=resources, in_check=saved is not None)
@@ -223,7 +225,7 @@ def results() -> Any:
     if target != url_for(".check_answers"):
         return redirect(target)
     bank = get_bank()
-    report = rules.evaluate(bank, saved.answers, saved.audience)
+    report = rules.evaluate(bank, saved.answers, saved.audience, continued=saved.acknowledged)
     learn = {f.id: bank.learn[f.finding.learn] for f in report.findings if f.finding.learn}
     return render_template(
         "results.html", report=report, audience=saved.audience, learn=learn,
