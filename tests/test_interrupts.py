@@ -49,7 +49,10 @@ def test_a_family_member_far_away_who_is_not_sure_reaches_the_results(walker: Wa
     visited = list(walker.answer_all_from(where, acknowledge=False))
     assert visited[-1] == "/check-answers" and not [p for p in visited if p.startswith("/now/")]
     results = main_of(text_of(walker.client.get("/results")))
-    assert "overdos" not in results and "aftercare-" not in results
+    assert "overdosing" not in results and "aftercare-" not in results
+    # Instead: how to check on them from far away.
+    assert 'id="finding-overdose_check_on_them"' in results
+    assert "ask someone near them to check on them" in results
 
 
 def test_a_family_member_who_is_there_and_not_sure_is_told_to_treat_it_as_an_overdose(walker: Walker) -> None:
