@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,11 +21,12 @@ from flask import (
 )
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Response
 
 from . import answers, csrf, forms, rules
-from .bank import Bank, Finding, Question, Section
+from .bank import Bank, Finding, Question, Section, tel_uri
 
 bp = Blueprint("screener", __name__)
 log = logging.getLogger(__name__)
@@ -61,6 +63,18 @@ def keep_session_fresh() -> None:
     reason = answers.check_fresh(session, get_bank(), idle_seconds)
     if reason:
         flash(NOTICES[reason])
+
+
+# A full phone number written in a sentence, like 1-800-662-4357.
+PHONE_IN_TEXT = re.compile(r"\b1-\d{3}-\d{3}-\d{4}\b")
+
+
+@bp.app_template_filter("call_links")
+def call_links(text: str) -> Markup:
+    """Escape text and make each phone number in it a tel: link, so it can be tapped."""
+    return Markup(PHONE_IN_TEXT.sub(
+        lambda number: f'<a href="{tel_uri(number.group(0))}">{number.group(0)}</a>', str(escape(text))
+    ))
 
 
 @bp.app_context_processor

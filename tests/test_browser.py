@@ -439,6 +439,7 @@ def stops(site: Site) -> list[Stop]:
         Stop("aftercare-overdose", "/results", "other-overdose"),
         Stop("aftercare-988", "/results", "self-pastmonth"),
         Stop("learn-crisis", "/learn/crisis"),
+        Stop("learn-treatment", "/learn/treatment"),
         Stop("learn-index", "/learn/"),
         Stop("learn", f"/learn/{next(iter(site.bank.learn))}"),
         Stop("help", "/help"),
@@ -556,7 +557,7 @@ def test_on_a_phone_someone_who_took_too_much_sees_call_911_at_once(browser: Bro
 def test_on_a_phone_every_number_to_call_or_text_is_at_least_44px_high(browser: Browser, site: Site) -> None:
     set_viewport(browser, 360, 640)
     crisis = {"start", "emergency", "emergency-took-too-much", "emergency-988", "interrupt-988-calm",
-              "aftercare-overdose", "aftercare-988", "help", "learn-crisis"}
+              "aftercare-overdose", "aftercare-988", "help", "learn-crisis", "learn-treatment"}
     pages = [stop for stop in stops(site) if stop.name in crisis]
     assert {stop.name for stop in pages} == crisis
     small, seen = [], set()
@@ -568,7 +569,20 @@ def test_on_a_phone_every_number_to_call_or_text_is_at_least_44px_high(browser: 
         small += [f"{stop.name}: {link['href']} \"{link['text']}\" is {link['height']:.1f}px high"
                   for link in links if link["height"] < 44 - 0.01]
     assert not small, "\n".join(small)
-    assert {"tel:911", "tel:988", "sms:988", "sms:435748"} <= seen
+    assert {"tel:911", "tel:988", "sms:988", "sms:435748", "tel:18006624357"} <= seen
+
+
+def test_the_counselor_summary_after_an_interrupt_prints_reported_at_intake(
+    browser: Browser, site: Site, tmp_path: Path
+) -> None:
+    require("pdftotext", "pdfinfo")
+    visit(browser, site, Stop("aftercare-counselor", "/results", "counselor-overdose"))
+    pdf = tmp_path / "aftercare.pdf"
+    pdf.write_bytes(print_pdf(browser, "Letter"))
+    text = " ".join(pdf_text(pdf).split())
+    assert "Overdose signs reported at intake" in text
+    assert "Possible overdose now" not in text and "may be overdosing" not in text
+    assert 1 <= pdf_pages(pdf) <= 2
 
 
 # --- print ------------------------------------------------------------------------------

@@ -223,3 +223,17 @@ def test_a_calm_interrupt_is_open_to_anyone_and_other_pages_are_not(client: Flas
     page = client.get("/now/suicide_past_month")
     assert page.status_code == 200 and "Go on with the questions" not in text_of(page)
     assert client.get("/now/suicide_unsure").status_code == 404
+
+
+def test_numbers_written_in_learn_pages_can_be_tapped(client: FlaskClient) -> None:
+    treatment = text_of(client.get("/learn/treatment"))
+    assert '<a href="tel:18006624357">1-800-662-4357</a>' in treatment
+    assert '<a href="tel:18004843731">1-800-484-3731</a>' in text_of(client.get("/learn/overdose"))
+
+
+def test_call_links_escape_everything_else() -> None:
+    from screener.views import call_links
+
+    linked = call_links('<b>x</b> call 1-800-662-4357 & "988"')
+    assert linked == ('&lt;b&gt;x&lt;/b&gt; call <a href="tel:18006624357">1-800-662-4357</a> '
+                      '&amp; &#34;988&#34;')
