@@ -237,3 +237,8 @@ def test_call_links_escape_everything_else() -> None:
     linked = call_links('<b>x</b> call 1-800-662-4357 & "988"')
     assert linked == ('&lt;b&gt;x&lt;/b&gt; call <a href="tel:18006624357">1-800-662-4357</a> '
                       '&amp; &#34;988&#34;')
+
+
+def test_a_page_for_another_audience_is_not_shown(walker: Walker) -> None:
+    walker.start("other")
+    assert walker.client.get("/now/overdose_self_now").status_code == 404

@@ -325,6 +325,7 @@ def test_the_overdose_steps_come_in_the_right_order_with_cpr_that_is_not_optiona
         steps = overdose.steps.get(audience)
         assert steps[0].startswith("Give naloxone")
         assert "2 to 3 minutes" in steps[1] and "new device" in steps[1] and "other nostril" in steps[1]
+        assert "Repeat every 2 to 3 minutes while there is more" in steps[1]
         assert "start CPR. Push hard and fast on the center of the chest" in steps[2]
         assert "dispatcher will coach you" in steps[2]
         assert "If you are trained, add rescue breaths" in steps[2]
