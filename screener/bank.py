@@ -203,6 +203,24 @@ class Area:
 
 
 @dataclass(frozen=True)
+class Block:
+    """A piece of a learn page: a paragraph, a heading or a list."""
+
+    kind: str
+    text: str = ""
+    items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Aftercare:
+    """What the results say, in a calm voice, once a person has gone on past an interrupt."""
+
+    title: Text
+    text: Text
+    steps: TextList
+
+
+@dataclass(frozen=True)
 class Part:
     """Words a finding adds only when their own condition is true too."""
 
@@ -227,20 +245,20 @@ class Finding:
     sources: tuple[Source, ...]
     parts: tuple[Part, ...] = ()
     ends: bool = False
+    interrupt: bool = False
+    call_hint: Text = field(default_factory=lambda: EMPTY_TEXT)
+    more: tuple[Block, ...] = ()
+    aftercare: Aftercare | None = None
 
     @property
     def rank(self) -> int:
         """Return the urgency rank (0 is the most urgent)."""
         return LEVELS.index(self.level)
 
-
-@dataclass(frozen=True)
-class Block:
-    """A piece of a learn page: a paragraph, a heading or a list."""
-
-    kind: str
-    text: str = ""
-    items: tuple[str, ...] = ()
+    @property
+    def interrupts(self) -> bool:
+        """Tell whether this finding stops the questions as soon as it fires."""
+        return self.level == "emergency" or self.interrupt
 
 
 @dataclass(frozen=True)
@@ -263,6 +281,8 @@ class Resource:
     phone: str
     tty: str
     text: str
+    sms: str
+    access: str
     url: str
     hours: str
     languages: str
@@ -280,6 +300,12 @@ class Resource:
     def tty_tel(self) -> str:
         """Return the TTY number as a tel: URI target."""
         return tel_uri(self.tty)
+
+    @property
+    def sms_uri(self) -> str:
+        """Return the number to text as an sms: URI target."""
+        digits = re.sub(r"[^0-9]", "", self.sms)
+        return f"sms:{digits}" if digits else ""
 
 
 def tel_uri(number: str) -> str:
@@ -818,7 +844,8 @@ class _Builder:
             self.known_keys(
                 entry,
                 {"id", "level", "when", "audiences", "title", "explanation", "steps", "learn",
-                 "resources", "sources", "parts", "ends"},
+                 "resources", "sources", "parts", "ends", "interrupt", "call_hint", "more",
+                 "aftercare"},
                 where,
             )
             finding_id = self.identifier(entry.get("id"), f"{where}.id", seen)
@@ -857,8 +884,42 @@ class _Builder:
                                                      required=False))
                 ),
                 ends=ends,
+                interrupt=self.interrupt_flag(entry, level, where),
+                call_hint=self.text(entry.get("call_hint"), f"{where}.call_hint", audiences,
+                                    required=False),
+                more=tuple(
+                    self.build_block(b, f"{where}.more[{j}]")
+                    for j, b in enumerate(self.items(entry.get("more"), f"{where}.more",
+                                                     required=False))
+                ),
+                aftercare=self.build_aftercare(entry, level, audiences, where),
             ))
         return tuple(result)
+
+    def interrupt_flag(self, entry: dict[str, Any], level: Any, where: str) -> bool:
+        value = entry.get("interrupt", False)
+        if not isinstance(value, bool):
+            self.problem(f"{where}.interrupt", f"expected true or false, got {_kind(value)}")
+            return False
+        if value and level == "emergency":
+            self.problem(f"{where}.interrupt", "an emergency always interrupts; leave this out")
+        return bool(value)
+
+    def build_aftercare(
+        self, entry: dict[str, Any], level: Any, audiences: frozenset[str], where: str
+    ) -> Aftercare | None:
+        if "aftercare" not in entry:
+            return None
+        place = f"{where}.aftercare"
+        if not (level == "emergency" or entry.get("interrupt") is True):
+            self.problem(place, "only a finding that interrupts the questions has after-care")
+        raw = self.mapping(entry["aftercare"], place)
+        self.known_keys(raw, {"title", "text", "steps"}, place)
+        return Aftercare(
+            title=self.text(raw.get("title"), f"{place}.title", audiences),
+            text=self.text(raw.get("text"), f"{place}.text", audiences),
+            steps=self.text_list(raw.get("steps"), f"{place}.steps", audiences),
+        )
 
     def build_part(self, raw: Any, where: str, audiences: frozenset[str]) -> Part:
         entry = self.mapping(raw, where)
@@ -915,7 +976,7 @@ class _Builder:
     def build_resources(self, raw: Any) -> dict[str, Resource]:
         result: dict[str, Resource] = {}
         seen: set[str] = set()
-        optional = ("phone", "tty", "text", "url", "hours", "languages", "cost")
+        optional = ("phone", "tty", "text", "sms", "access", "url", "hours", "languages", "cost")
         for i, item in enumerate(self.items(raw, "resources")):
             where = f"resources[{i}]"
             entry = self.mapping(item, where)
@@ -924,8 +985,10 @@ class _Builder:
             )
             resource_id = self.identifier(entry.get("id"), f"{where}.id", seen)
             fields = {k: self.string(entry.get(k), f"{where}.{k}", required=False) for k in optional}
-            if not (fields["phone"] or fields["url"] or fields["text"]):
-                self.problem(where, "a resource needs a phone, text or url")
+            if not (fields["phone"] or fields["url"] or fields["text"] or fields["sms"]):
+                self.problem(where, "a resource needs a phone, text, sms or url")
+            if fields["sms"] and not re.fullmatch(r"[0-9][0-9-]*", fields["sms"]):
+                self.problem(f"{where}.sms", f"expected a number to text, like 988, got {fields['sms']!r}")
             region = entry.get("region", "US")
             if region not in REGIONS:
                 self.problem(f"{where}.region", f"unknown region {region!r} (known: {', '.join(REGIONS)})")

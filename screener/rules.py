@@ -62,6 +62,21 @@ class FindingResult:
 
 
 @dataclass(frozen=True)
+class AftercareResult:
+    """A calm "earlier you told us" note for an interrupt the person has gone on past."""
+
+    finding: Finding
+    title: str
+    text: str
+    steps: tuple[str, ...]
+
+    @property
+    def id(self) -> str:
+        """Return the finding's id."""
+        return self.finding.id
+
+
+@dataclass(frozen=True)
 class AreaResult:
     """An area with reported signs, to explore in a full assessment."""
 
@@ -83,6 +98,7 @@ class Report:
     areas: tuple[AreaResult, ...]
     unclear_areas: tuple[str, ...]
     resources: tuple[Resource, ...]
+    aftercare: tuple[AftercareResult, ...] = ()
 
     @property
     def emergencies(self) -> tuple[FindingResult, ...]:
@@ -93,6 +109,11 @@ class Report:
     def ending(self) -> FindingResult | None:
         """Return the finding that ended the questions early, if one did."""
         return next((f for f in self.findings if f.finding.ends), None)
+
+    @property
+    def interrupts(self) -> tuple[FindingResult, ...]:
+        """Return the findings that stop the questions until the person chooses to go on."""
+        return tuple(f for f in self.findings if f.finding.interrupts)
 
 
 # --- answers --------------------------------------------------------------------------
@@ -290,8 +311,14 @@ def _result(bank: Bank, finding: Finding, kept: Answers, audience: str) -> Findi
     )
 
 
-def evaluate(bank: Bank, answers: Mapping[Any, Any], audience: str) -> Report:
-    """Evaluate every rule for an audience; unknown ids and values in `answers` are ignored."""
+def evaluate(
+    bank: Bank, answers: Mapping[Any, Any], audience: str, continued: Iterable[str] = ()
+) -> Report:
+    """Evaluate every rule for an audience; unknown ids and values in `answers` are ignored.
+
+    `continued` names the interrupts the person has already seen and gone on past: those
+    with after-care wording come back as a calm note, not as an alarm that is still happening.
+    """
     if audience not in {a.id for a in bank.audiences}:
         raise ValueError(f"unknown audience {audience!r}")
     kept = relevant_answers(bank, answers, audience)
@@ -301,6 +328,15 @@ def evaluate(bank: Bank, answers: Mapping[Any, Any], audience: str) -> Report:
         if audience in finding.audiences and truth(finding.when, kept) is True
     ]
     fired.sort(key=lambda result: result.finding.rank)  # stable: file order within a level
+    seen = set(continued)
+    aftercare = tuple(
+        AftercareResult(r.finding, care.title.get(audience), care.text.get(audience),
+                        care.steps.get(audience))
+        for r in fired
+        if (care := r.finding.aftercare) is not None and r.finding.interrupts and r.id in seen
+    )
+    cared = {a.id for a in aftercare}
+    fired = [r for r in fired if r.id not in cared]
     areas, unclear = [], []
     for area in bank.areas:
         result = truth(area.when, kept)
@@ -309,7 +345,8 @@ def evaluate(bank: Bank, answers: Mapping[Any, Any], audience: str) -> Report:
                                     _triggers(bank, area.when, kept, audience)))
         elif result is None:
             unclear.append(area.name)
-    resource_ids = [rid for f in fired for rid in f.finding.resources] + list(bank.default_resources)
+    resource_ids = [rid for a in aftercare for rid in a.finding.resources]
+    resource_ids += [rid for f in fired for rid in f.finding.resources] + list(bank.default_resources)
     resources = tuple(bank.resources[rid] for rid in dict.fromkeys(resource_ids))
     unsure = sum(1 for a in kept.values() if UNSURE in (a if isinstance(a, tuple) else (a,)))
     return Report(
@@ -320,4 +357,5 @@ def evaluate(bank: Bank, answers: Mapping[Any, Any], audience: str) -> Report:
         areas=tuple(areas),
         unclear_areas=tuple(unclear),
         resources=resources,
+        aftercare=aftercare,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,11 +21,12 @@ from flask import (
 )
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, SecurityError
 from werkzeug.wrappers import Response
 
 from . import answers, csrf, forms, rules
-from .bank import Bank, Finding, Question, Section
+from .bank import Bank, Finding, Question, Section, tel_uri
 
 bp = Blueprint("screener", __name__)
 log = logging.getLogger(__name__)
@@ -73,6 +75,18 @@ def duration(minutes: int) -> str:
     return f"{hours} hour{'s' if hours != 1 else ''}"
 
 
+# A full phone number written in a sentence, like 1-800-662-4357.
+PHONE_IN_TEXT = re.compile(r"\b1-\d{3}-\d{3}-\d{4}\b")
+
+
+@bp.app_template_filter("call_links")
+def call_links(text: str) -> Markup:
+    """Escape text and make each phone number in it a tel: link, so it can be tapped."""
+    return Markup(PHONE_IN_TEXT.sub(
+        lambda number: f'<a href="{tel_uri(number.group(0))}">{number.group(0)}</a>', str(escape(text))
+    ))
+
+
 @bp.app_context_processor
 def page_context() -> dict[str, Any]:
     config = current_app.config
@@ -96,7 +110,7 @@ def next_url(saved: answers.Saved) -> str:
     """Return where to go next: an emergency first, then the first unanswered page."""
     assert saved.audience
     report = rules.evaluate(get_bank(), saved.answers, saved.audience)
-    for finding in report.emergencies:
+    for finding in report.interrupts:
         if finding.id not in saved.acknowledged:
             return url_for(".now", finding_id=finding.id)
     for section, questions in steps_for(saved):
@@ -204,16 +218,16 @@ def section(section_id: str) -> Any:
     ), (400 if request.method == "POST" else 200)
 
 
-def emergency(finding_id: str) -> Finding:
+def interrupting(finding_id: str) -> Finding:
     for finding in get_bank().findings:
-        if finding.id == finding_id and finding.level == "emergency":
+        if finding.id == finding_id and finding.interrupts:
             return finding
     abort(404)
 
 
 @bp.route("/now/<finding:finding_id>", methods=["GET", "POST"])
 def now(finding_id: str) -> Any:
-    finding = emergency(finding_id)
+    finding = interrupting(finding_id)
     saved = saved_or_none()
     form = FlaskForm()
     if form.validate_on_submit():
@@ -223,6 +237,8 @@ def now(finding_id: str) -> Any:
         store(saved)
         return redirect(next_url(saved), 303)
     audience = saved.audience if saved else "self"
+    if audience not in finding.audiences:
+        abort(404)
     resources = [get_bank().resources[r] for r in finding.resources]
     return render_template("now.html", finding=finding, audience=audience, form=form,
                            resources=resources, in_check=saved is not None)
@@ -256,7 +272,7 @@ def results() -> Any:
     if target != url_for(".check_answers"):
         return redirect(target)
     bank = get_bank()
-    report = rules.evaluate(bank, saved.answers, saved.audience)
+    report = rules.evaluate(bank, saved.answers, saved.audience, continued=saved.acknowledged)
     if report.ending:
         # Nothing more was asked (no opioids named): a short page, not a results page.
         return render_template("end.html", report=report, audience=saved.audience)

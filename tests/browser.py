@@ -127,15 +127,17 @@ def quiet(section: str, group: Group) -> list[str]:
     """Answer as someone with nothing to report: no, none of these, the last choice."""
     if group.name in QUIET:
         return [QUIET[group.name]]
-    return ["no"] if group.yesno else [group.values[-1]]
+    return ["no"] if group.type == "radio" and "no" in group.values else [group.values[-1]]
 
 
 def worried(first_section: str) -> Pick:
     """Answer yes outside the first (safety) section, and the first box in each group."""
 
     def pick(section: str, group: Group) -> list[str]:
+        if section == first_section:
+            return quiet(section, group)
         if group.yesno:
-            return ["no" if section == first_section else "yes"]
+            return ["yes"]
         if group.type == "checkbox":
             return [group.values[0]]
         return [group.values[-1]]
@@ -143,11 +145,11 @@ def worried(first_section: str) -> Pick:
     return pick
 
 
-def yes_to(question_id: str, then: Pick = quiet) -> Pick:
-    """Answer yes to one question, and the rest as `then` would."""
+def yes_to(question_id: str, then: Pick = quiet, value: str = "yes") -> Pick:
+    """Answer yes (or `value`) to one question, and the rest as `then` would."""
 
     def pick(section: str, group: Group) -> list[str]:
-        return ["yes"] if group.name == question_id else then(section, group)
+        return [value] if group.name == question_id else then(section, group)
 
     return pick
 

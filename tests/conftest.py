@@ -49,6 +49,11 @@ def now_url(finding_id: str, bank: Bank = _BANK) -> str:
     return f"/now/{[f.id for f in bank.findings].index(finding_id) + 1}"
 
 
+def learn_url(page_id: str, bank: Bank = _BANK) -> str:
+    """Return the neutral address of a learn page."""
+    return f"/learn/{list(bank.learn).index(page_id) + 1}"
+
+
 def anchor(question_id: str, bank: Bank = _BANK) -> str:
     """Return the neutral id a question's field has in a page."""
     return f"q{list(bank.questions).index(question_id) + 1}"

@@ -205,3 +205,40 @@ def test_bank_check_runs_through_flask_cli() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("OK: ")
+
+
+# --- interrupts, after-care and texting: the format the crisis pages rest on ------------
+
+CALM = {"title": "Earlier", "text": "You told us.", "steps": ["Call."]}
+BROKEN_CRISIS: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
+    ("after-care on a finding that does not interrupt", lambda d: d["findings"][0].update(aftercare=CALM),
+     "findings[0].aftercare: only a finding that interrupts the questions has after-care"),
+    ("interrupt that is not true or false", lambda d: d["findings"][0].update(interrupt="yes"),
+     "findings[0].interrupt: expected true or false, got text"),
+    ("interrupt on an emergency", lambda d: d["findings"][0].update(level="emergency", interrupt=True),
+     "findings[0].interrupt: an emergency always interrupts"),
+    ("after-care missing an audience's words", lambda d: d["findings"][0].update(
+        interrupt=True, aftercare={**CALM, "title": {"self": "Earlier", "other": "Earlier"}}),
+     "findings[0].aftercare.title: missing wording for audience 'counselor'"),
+    ("unknown key in after-care", lambda d: d["findings"][0].update(
+        interrupt=True, aftercare={**CALM, "titel": "x"}), "findings[0].aftercare: unknown key 'titel'"),
+    ("a number to text that is not a number", lambda d: d["resources"][0].update(sms="text us"),
+     "resources[0].sms: expected a number to text"),
+]
+
+
+@pytest.mark.parametrize(("change", "message"), [(c, m) for _, c, m in BROKEN_CRISIS],
+                         ids=[name for name, _, _ in BROKEN_CRISIS])
+def test_a_broken_interrupt_or_resource_names_its_place(change: Callable[..., None], message: str) -> None:
+    with pytest.raises(BankError) as caught:
+        parse(mutate(change))
+    assert any(problem.startswith(message) for problem in caught.value.problems), caught.value.problems
+
+
+def test_a_calm_interrupt_with_aftercare_loads() -> None:
+    bank = parse(mutate(lambda d: (d["findings"][0].update(interrupt=True, aftercare=CALM),
+                                   d["resources"][0].update(sms="988"))))
+    finding = bank.findings[0]
+    assert finding.interrupts and finding.level == "talk_soon"
+    assert finding.aftercare is not None and finding.aftercare.steps.get("other") == ("Call.",)
+    assert bank.resources["helpline"].sms_uri == "sms:988"

@@ -95,10 +95,20 @@ class Site:
                 walker.complete(audience, {})
             elif how == "some":
                 walker.complete(audience, some_answers(self.bank))
+            elif how in CRISIS_STATES:  # gone on past an interrupt, to the after-care results
+                walker.complete(audience, CRISIS_STATES[how])
             else:
                 walker.complete(audience, worried_answers(self.bank))
             self.cookies[state] = {c.name: str(c.value) for c in client.jar if c.name.startswith("screener")}
         return self.cookies[state]
+
+
+# Safety answers that interrupt the questions, by the name used in a cookie state.
+CRISIS_STATES = {
+    "overdose": {"with_them_now": "yes", "overdose_signs_now": "yes"},
+    "suicidenow": {"suicide_thoughts_q": "now"},
+    "pastmonth": {"suicide_thoughts_q": "past_month"},
+}
 
 
 def some_answers(bank: Bank) -> dict[str, str]:
@@ -186,31 +196,34 @@ def test_a_person_clicks_from_the_start_to_the_results(
         assert len(browser.all("main .areas__list > li")) == len(report.areas)
 
 
-EMERGENCIES = [("overdose_now", ["911", "naloxone"], "tel:911"), ("suicide_thoughts", ["988"], "tel:988")]
+EMERGENCIES = [
+    ("overdose_now", "yes", ["911", "naloxone"], "tel:911"),
+    ("suicide_thoughts", "now", ["988"], "tel:988"),
+    ("suicide_past_month", "past_month", ["988", "Thank you for telling us"], "sms:988"),
+]
 
 
-@pytest.mark.parametrize(("finding_id", "words", "tel"), EMERGENCIES)
+@pytest.mark.parametrize(("finding_id", "answer", "words", "tel"), EMERGENCIES)
 def test_an_emergency_answer_stops_the_check_first(
-    browser: Browser, site: Site, finding_id: str, words: list[str], tel: str
+    browser: Browser, site: Site, finding_id: str, answer: str, words: list[str], tel: str
 ) -> None:
     question = next(iter(questions_in(site.finding(finding_id).when)))
     browser.start("self")
     assert browser.section_id == site.first_section
-    browser.answer_page(yes_to(question))
+    browser.answer_page(yes_to(question, value=answer))
     assert browser.path == now_url(finding_id, site.bank)
     main = browser.text("main")
     for word in words:
         assert word.lower() in main.lower(), f"the {finding_id} page does not say {word!r}"
     assert browser.all(f'main a[href="{tel}"]'), f"no {tel} link to tap on the {finding_id} page"
 
-    browser.submit()  # It is safe now. Continue the questions
+    browser.submit()  # Go on with the questions
     assert browser.path.startswith("/questions/") and browser.section_id != site.first_section
     visited, _ = browser.walk_on(quiet)
     assert not [p for p in visited if p.startswith("/now/")], "an acknowledged emergency came back"
     browser.go("/results")
-    titles = [h.text for h in browser.all("main h2[id^=finding-]")]
-    title = site.finding(finding_id).title.get("self")
-    assert any(title in t for t in titles), "the emergency is not on the results page"
+    assert browser.all(f"#aftercare-{finding_id}"), "the results do not open with after-care"
+    assert not browser.all(f"#finding-{finding_id}"), "the results still sound the alarm"
 
 
 # --- keyboard only ----------------------------------------------------------------------
@@ -474,9 +487,9 @@ def test_start_and_the_emergency_calls_fit_a_phone(browser: Browser) -> None:
 
 
 def test_history_says_nothing_of_the_answers(browser: Browser, site: Site) -> None:
-    """Answer yes to thoughts of suicide, go on to the results: no URL or title tells."""
+    """Say thoughts of suicide are there right now, go on to the results: no URL or title tells."""
     question = next(iter(questions_in(site.finding("suicide_thoughts").when)))
-    browser.walk("self", yes_to(question))
+    browser.walk("self", yes_to(question, value="now"))
     browser.click_to_load(browser.find("main a.button"))  # See the results
     for link in browser.all("main a[href^='#']")[:3]:  # "On this page" adds #fragments
         browser.click(link)
@@ -519,6 +532,12 @@ def stops(site: Site) -> list[Stop]:
         Stop("emergency", now_url("overdose_now", site.bank), "other-started"),
         Stop("emergency-988", now_url("suicide_thoughts", site.bank), "self-started"),
         Stop("emergency-outside-check", now_url("overdose_now", site.bank)),
+        Stop("emergency-took-too-much", now_url("overdose_self_now", site.bank), "self-started"),
+        Stop("interrupt-988-calm", now_url("suicide_past_month", site.bank), "counselor-started"),
+        Stop("aftercare-overdose", "/results", "other-overdose"),
+        Stop("aftercare-988", "/results", "self-pastmonth"),
+        Stop("learn-crisis", "/learn/crisis"),
+        Stop("learn-treatment", "/learn/treatment"),
         Stop("learn-index", "/learn/"),
         Stop("learn", "/learn/1"),
         Stop("help", "/help"),
@@ -600,6 +619,73 @@ def test_pages_fit_the_screen_and_targets_are_big_enough(
     assert not problems, f"at {width}px (x{scale}):\n" + "\n".join(problems)
 
 
+# --- the crisis pages on a phone ---------------------------------------------------------
+
+BOX_JS = """
+const r = arguments[0].getBoundingClientRect();
+return {top: r.top, bottom: r.bottom, height: r.height, viewport: window.innerHeight};
+"""
+PHONE_LINKS_JS = """
+return [...document.querySelectorAll('a[href^="tel:"], a[href^="sms:"]')]
+  .filter(el => el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden')
+  .map(el => ({href: el.getAttribute('href'), text: el.innerText.trim(),
+               height: el.getBoundingClientRect().height}));
+"""
+
+
+@pytest.mark.parametrize("audience", ["self", "other", "counselor"])
+def test_on_a_phone_the_call_911_button_and_the_naloxone_step_show_without_scrolling(
+    browser: Browser, site: Site, audience: str
+) -> None:
+    set_viewport(browser, 360, 640)
+    visit(browser, site, Stop("emergency", "/now/overdose_now", f"{audience}-started"))
+    assert browser.script("return window.scrollY") == 0
+    call = browser.find('main a.button--call[href="tel:911"]')
+    naloxone = browser.find("main ol.steps > li")
+    assert "naloxone" in naloxone.text.lower(), naloxone.text
+    for name, element in (("Call 911", call), ("the naloxone step", naloxone)):
+        box = browser.script(BOX_JS, element)
+        assert box["top"] >= 0 and box["bottom"] <= box["viewport"], f"{name} is below the fold: {box}"
+
+
+def test_on_a_phone_someone_who_took_too_much_sees_call_911_at_once(browser: Browser, site: Site) -> None:
+    set_viewport(browser, 360, 640)
+    visit(browser, site, Stop("emergency", "/now/overdose_self_now", "self-started"))
+    box = browser.script(BOX_JS, browser.find('main a.button--call[href="tel:911"]'))
+    assert box["top"] >= 0 and box["bottom"] <= box["viewport"], box
+
+
+def test_on_a_phone_every_number_to_call_or_text_is_at_least_44px_high(browser: Browser, site: Site) -> None:
+    set_viewport(browser, 360, 640)
+    crisis = {"start", "emergency", "emergency-took-too-much", "emergency-988", "interrupt-988-calm",
+              "aftercare-overdose", "aftercare-988", "help", "learn-crisis", "learn-treatment"}
+    pages = [stop for stop in stops(site) if stop.name in crisis]
+    assert {stop.name for stop in pages} == crisis
+    small, seen = [], set()
+    for stop in pages:
+        visit(browser, site, stop)
+        links = browser.script(PHONE_LINKS_JS)
+        assert links, f"{stop.name}: no number to call or text"
+        seen |= {link["href"] for link in links}
+        small += [f"{stop.name}: {link['href']} \"{link['text']}\" is {link['height']:.1f}px high"
+                  for link in links if link["height"] < 44 - 0.01]
+    assert not small, "\n".join(small)
+    assert {"tel:911", "tel:988", "sms:988", "sms:435748", "tel:18006624357"} <= seen
+
+
+def test_the_counselor_summary_after_an_interrupt_prints_reported_at_intake(
+    browser: Browser, site: Site, tmp_path: Path
+) -> None:
+    require("pdftotext", "pdfinfo")
+    visit(browser, site, Stop("aftercare-counselor", "/results", "counselor-overdose"))
+    pdf = tmp_path / "aftercare.pdf"
+    pdf.write_bytes(print_pdf(browser, "Letter"))
+    text = " ".join(pdf_text(pdf).split())
+    assert "Overdose signs reported at intake" in text
+    assert "Possible overdose now" not in text and "may be overdosing" not in text
+    assert 1 <= pdf_pages(pdf) <= 2
+
+
 # --- print ------------------------------------------------------------------------------
 
 
@@ -643,7 +729,11 @@ def test_the_counselor_summary_prints_on_two_pages_at_most(
 SHOTS = [
     ("start", Stop("start", "/")),
     ("section", Stop("section", "/questions/{second}", "self-second")),
-    ("emergency", Stop("emergency", "/now/1", "self-started")),
+    ("emergency", Stop("emergency", "/now/overdose_now", "self-started")),
+    ("emergency-988", Stop("emergency-988", "/now/suicide_thoughts", "self-started")),
+    ("interrupt-988-calm", Stop("interrupt-988-calm", "/now/suicide_past_month", "self-started")),
+    ("aftercare-overdose", Stop("aftercare-overdose", "/results", "other-overdose")),
+    ("aftercare-988", Stop("aftercare-988", "/results", "self-pastmonth")),
     ("results-self", Stop("results-self", "/results", "self-some")),
     ("results-other", Stop("results-other", "/results", "other-some")),
     ("results-counselor", Stop("results-counselor", "/results", "counselor-some")),
@@ -669,6 +759,8 @@ def test_screenshots(browser: Browser, site: Site, tmp_path: Path) -> None:
             visit(browser, site, stop)
             if name.startswith("results"):
                 assert browser.all("main h2[id^=finding-]"), f"{name}: no pattern to show"
+            if name.startswith("aftercare"):
+                assert browser.all("main h2[id^=aftercare-]"), f"{name}: no after-care to show"
             png = full_page_png(browser)
             assert png.startswith(b"\x89PNG") and int.from_bytes(png[16:20], "big") == width
             path = folder / f"{name}-{width}.png"

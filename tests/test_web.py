@@ -125,17 +125,17 @@ def test_a_change_that_hides_questions_drops_their_answers(
     assert "/questions/pain" not in text_of(client.get("/check-answers"))
 
 
-@pytest.mark.parametrize(("finding_id", "must_say"), [
-    ("overdose_now", ["911", "naloxone"]),
-    ("suicide_thoughts", ["988"]),
+@pytest.mark.parametrize(("finding_id", "answer", "must_say"), [
+    ("overdose_now", "yes", ["911", "naloxone"]),
+    ("suicide_thoughts", "now", ["988"]),
 ])
 def test_an_emergency_interrupts_at_once_and_can_be_continued(
-    walker: Walker, client: FlaskClient, bank: Bank, finding_id: str, must_say: list[str]
+    walker: Walker, client: FlaskClient, bank: Bank, finding_id: str, answer: str, must_say: list[str]
 ) -> None:
     question = emergency_question(bank, finding_id)
     walker.start("self")
     page = text_of(client.get("/questions/safety"))
-    data = {name: ("yes" if name == question else "no") for name in form_fields(page)}
+    data = {name: (answer if name == question else "no") for name in form_fields(page)}
     response = walker.post("/questions/safety", data)
     assert response.location == now_url(finding_id)
     now = text_of(client.get(response.location))
@@ -147,17 +147,18 @@ def test_an_emergency_interrupts_at_once_and_can_be_continued(
     assert client.get("/results").location == now_url(finding_id)
     going_on = walker.post(now_url(finding_id), {})
     assert going_on.location == section_url("substances")
-    # After the walk, the emergency finding leads the results.
+    # After the walk, the results open with calm after-care, not a live alarm.
     walker_rest = list(walker.answer_all_from(going_on.location))
     assert walker_rest[-1] == "/check-answers"
     results = text_of(client.get("/results"))
-    assert results.index("care-card--emergency") < results.index("Free, confidential help")
+    assert results.index(f'id="aftercare-{finding_id}"') < results.index("Free, confidential help")
+    assert "care-card--emergency" not in results
 
 
 def test_an_emergency_page_is_open_to_anyone(client: FlaskClient) -> None:
     page = text_of(client.get("/now/overdose_now"))
     assert 'href="tel:911"' in page
-    assert "Continue the questions" not in page
+    assert "Go on with the questions" not in page
     assert client.get("/now/misuse_pattern").status_code == 404
 
 
@@ -255,7 +256,8 @@ def test_several_missing_answers_each_name_their_question(walker: Walker, client
     response = walker.post("/questions/safety", {})
     assert response.status_code == 400
     body = text_of(response)
-    links = re.findall(r'<a href="#(q[0-9]+)">Select yes, no or not sure for: ([^<]+)</a>', body)
+    links = re.findall(r'<a href="#(q[0-9]+)">Select (?:yes, no or not sure|one answer) for: ([^<]+)</a>',
+                       body)
     names = list(form_fields(text_of(client.get("/questions/safety"))))
     assert [anchor_id for anchor_id, _ in links] == [anchor(name) for name in names]
     bank = client.application.extensions["bank"]
