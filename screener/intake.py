@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from .bank import UNSURE, Bank, Question, questions_in
@@ -60,6 +61,18 @@ class Intake:
     areas: tuple[AreaRow, ...]
     unsure: tuple[Row, ...]
     patterns: tuple[tuple[str, str], ...]
+    # Per pattern, the answers the printout does not repeat under it: those the summary or the
+    # areas table already show, or that an earlier pattern already listed.
+    shown_before: Mapping[str, frozenset[str]]
+
+    @property
+    def area_notes(self) -> tuple[tuple[str, str], ...]:
+        """Return each note shown once, with the areas it applies to (for the printed page)."""
+        names: dict[str, list[str]] = {}
+        for area in self.areas:
+            if area.note:
+                names.setdefault(area.note, []).append(area.name)
+        return tuple((", ".join(n), note) for note, n in names.items())
 
 
 def local_now(timezone: str) -> datetime:
@@ -125,7 +138,13 @@ def build(bank: Bank, raw_answers: Mapping[str, Answer], report: Report) -> Inta
         if q.id in answers and UNSURE in (a if isinstance(a := answers[q.id], tuple) else (a,))
     )
     patterns = tuple((LEVEL_NAMES[f.level], f.title) for f in report.findings)
-    return Intake(summary, tuple(areas), unsure, patterns)
+    shown = {row.question_id for row in summary}
+    shown |= {t.question_id for area in report.areas for t in area.triggers}
+    shown_before = {}
+    for finding in report.findings:
+        shown_before[finding.id] = frozenset(shown)
+        shown |= {t.question_id for t in finding.triggers}
+    return Intake(summary, tuple(areas), unsure, patterns, MappingProxyType(shown_before))
 
 
 def as_text(intake: Intake, date: str) -> str:

@@ -51,7 +51,7 @@ from tests.browser import (
     worried_answers,
     yes_to,
 )
-from tests.conftest import SECRET, Walker
+from tests.conftest import SECRET, Walker, heaviest_answers
 from tests.servers import HttpClient, serve
 
 pytestmark = pytest.mark.browser
@@ -94,6 +94,8 @@ class Site:
                 walker.complete(audience, {})
             elif how == "some":
                 walker.complete(audience, some_answers(self.bank))
+            elif how == "heaviest":
+                walker.complete(audience, heaviest_answers(self.bank))
             else:
                 walker.complete(audience, worried_answers(self.bank))
             self.cookies[state] = next(c.value for c in client.jar if c.name == "screener")
@@ -416,6 +418,8 @@ def stops(site: Site) -> list[Stop]:
         Stop("results-self-none", "/results", "self-quiet"),
         Stop("results-other", "/results", "other-worried"),
         Stop("results-counselor", "/results", "counselor-worried"),
+        Stop("results-counselor-heaviest", "/results", "counselor-heaviest"),
+        Stop("client-copy", "/results/client-copy", "counselor-heaviest"),
         Stop("emergency", "/now/overdose_now", "other-started"),
         Stop("emergency-988", "/now/suicide_thoughts", "self-started"),
         Stop("emergency-outside-check", "/now/overdose_now"),
@@ -500,39 +504,81 @@ def test_pages_fit_the_screen_and_targets_are_big_enough(
 # --- print ------------------------------------------------------------------------------
 
 
-def printed_counselor_summary(browser: Browser, site: Site, paper: str, folder: Path) -> tuple[Path, str]:
-    visit(browser, site, Stop("results-counselor", "/results", "counselor-worried"))
+def printed(browser: Browser, site: Site, stop: Stop, paper: str, folder: Path) -> tuple[Path, str]:
+    visit(browser, site, stop)
     today = browser.text("main .caption")
-    pdf = folder / f"counselor-{paper}.pdf"
+    pdf = folder / f"{stop.name}-{paper}.pdf"
     pdf.write_bytes(print_pdf(browser, paper))
     return pdf, today
 
 
-@pytest.mark.parametrize("paper", ["A4", "Letter"])
-def test_the_counselor_summary_prints_on_two_pages_at_most(
-    browser: Browser, site: Site, paper: str, tmp_path: Path
-) -> None:
-    require("pdftotext", "pdfinfo")
-    pdf, today = printed_counselor_summary(browser, site, paper, tmp_path)
-    assert re.search(r"\d", today), f"no date on the results page: {today!r}"
-    assert browser.all("main .areas__list > li") and browser.all("main h2[id^=finding-]"), (
-        "the long case should have patterns and areas"
-    )
-    pages = pdf_pages(pdf)
-    assert 1 <= pages <= 2, f"{paper}: {pages} pages"
+def printed_counselor_summary(browser: Browser, site: Site, paper: str, folder: Path) -> tuple[Path, str]:
+    """Print the heaviest intake: every area, every substance and route, release, past overdose."""
+    return printed(browser, site, Stop("results-counselor", "/results", "counselor-heaviest"), paper, folder)
+
+
+def screen_only_parts_printed(browser: Browser, pdf: Path) -> list[str]:
     text = " ".join(pdf_text(pdf).split())
-    assert today in text, f"{paper}: the date {today!r} is not printed"
-    assert "not a diagnosis" in text
     phrases = ["Exit this page", "Clear my answers", "Continue", "Change answers", "Start again",
-               "Print or save as PDF"]
-    printed = [p for p in phrases if p in text]
+               "Print or save as PDF", "Copy for notes", "Next client", "Back to the summary"]
+    found = [p for p in phrases if p in text]
     # Footer links are single words ("Learn"): look for them as lines of their own.
     lines = {" ".join(line.split()) for line in pdf_text(pdf).splitlines()}
     for element in browser.all(".site-footer a, .site-footer p"):
         words = " ".join((element.get_attribute("textContent") or "").split())
         if (words in text) if len(words.split()) > 2 else (words in lines):
-            printed.append(words)
-    assert not printed, f"{paper}: printed screen-only parts: {printed}"
+            found.append(words)
+    return found
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_the_heaviest_counselor_summary_prints_on_two_pages_at_most(
+    browser: Browser, site: Site, paper: str, tmp_path: Path
+) -> None:
+    require("pdftotext", "pdfinfo")
+    pdf, today = printed_counselor_summary(browser, site, paper, tmp_path)
+    assert re.search(r"\d", today), f"no date on the results page: {today!r}"
+    assert len(browser.all("main .areas-table tbody tr")) == len(site.bank.areas)
+    assert browser.all("main h2[id^=finding-]"), "the heaviest case should have patterns"
+    pages = pdf_pages(pdf)
+    assert 1 <= pages <= 2, f"{paper}: {pages} pages"
+    text = " ".join(pdf_text(pdf).split())
+    assert today in text, f"{paper}: the date {today!r} is not printed"
+    assert "not a diagnosis" in text
+    for words in ("Client name or ID", "Date of birth", "Administered by", "Agency",
+                  "Summary", "Areas to explore in a full assessment", "Reported"):
+        assert words in text, f"{paper}: {words!r} is not printed"
+    for row in browser.all("main .record-table tbody th"):
+        # A long label wraps in its cell, and pdftotext may put the answer beside its first line.
+        start = " ".join(row.text.split()[:3])
+        assert start in text, f"{paper}: the row {row.text!r} is not printed"
+    assert not screen_only_parts_printed(browser, pdf), f"{paper}: printed screen-only parts"
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_the_client_copy_prints_on_one_page(browser: Browser, site: Site, paper: str, tmp_path: Path) -> None:
+    require("pdftotext", "pdfinfo")
+    pdf, today = printed(browser, site, Stop("client-copy", "/results/client-copy", "counselor-heaviest"),
+                         paper, tmp_path)
+    assert pdf_pages(pdf) == 1, f"{paper}: {pdf_pages(pdf)} pages"
+    text = " ".join(pdf_text(pdf).split())
+    assert today in text and "988" in text and "Client reports" not in text
+    assert not screen_only_parts_printed(browser, pdf)
+
+
+def test_next_client_leaves_no_answer_and_starts_a_counselor_check(browser: Browser, site: Site) -> None:
+    browser.clear_cookies()
+    browser.set_session(site.cookie("counselor-heaviest"))
+    browser.go("/results")
+    assert browser.find("#notes-text").get_attribute("readonly") is not None
+    browser.click_to_load(next(b for b in browser.all("main button") if b.text == "Next client"))
+    assert browser.path == "/"
+    assert "next client" in browser.text("main .notice")
+    assert browser.find("input[name=audience][value=counselor]").is_selected()
+    data = session_data(browser.session_cookie(), SECRET)
+    assert not set(KEYS) & set(data), f"the session cookie still holds {sorted(data)}"
+    browser.go("/results")
+    assert browser.path == "/", "the last client's results are still there"
 
 
 # --- screenshots ------------------------------------------------------------------------
