@@ -179,7 +179,9 @@ def test_a_person_clicks_from_the_start_to_the_results(
     else:
         assert shown, "answering yes shows patterns"
     if audience == "counselor":
-        assert len(browser.all("main .areas__list > li")) == len(report.areas)
+        reported = browser.all("main .areas-table__row--reported")
+        assert len(reported) == len(report.areas)
+        assert len(browser.all("main .areas-table tbody tr")) == len(site.bank.areas)
 
 
 EMERGENCIES = [("overdose_now", ["911", "naloxone"], "tel:911"), ("suicide_thoughts", ["988"], "tel:988")]

@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
 
-from screener import answers, fhir, intake
+from screener import answers, fhir, intake, rules
 from screener.bank import Bank
 from tests.conftest import Walker, heaviest_answers, make_app
 
@@ -252,3 +252,19 @@ def test_next_client_forgets_everything_and_starts_a_counselor_check(
     assert "Ready for the next client" in page
     assert "Carry on where you left off" not in page
     assert client.get("/results").status_code == 302
+
+
+def test_the_record_without_answers_says_so_and_counts_nothing(bank: Bank) -> None:
+    record = intake.build(bank, {}, rules.evaluate(bank, {}, "counselor"))
+    assert record.summary == () and record.unsure == ()
+    assert {area.status for area in record.areas} == {"not_asked"}
+    text = intake.as_text(record, "1 January 2027")
+    assert "- No answers" in text and "Not asked" in text and "not an all-clear" in text
+    assert not re.search(r"\d+ of \d+|score", text)
+
+
+@pytest.mark.parametrize("choice", ["nobody", "", "counselor%00", "SELF"])
+def test_an_unknown_preselected_audience_is_ignored(client: FlaskClient, choice: str) -> None:
+    page = client.get(f"/?for={choice}")
+    assert page.status_code == 200
+    assert " checked" not in text_of(page)
