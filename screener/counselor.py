@@ -48,6 +48,14 @@ def fhir_questionnaire(name: str) -> Response:
     return Response(fhir_json(resource), mimetype=FHIR_JSON)
 
 
+@bp.get("/fhir/CodeSystem/<name>")
+def fhir_code_system(name: str) -> Response:
+    """Serve the code system the answer codes belong to, at its URL (no session, so no cookie)."""
+    if name != f"{fhir.NAME}-answers":
+        abort(404)
+    return Response(fhir_json(fhir.code_system(get_bank(), fhir_base())), mimetype=FHIR_JSON)
+
+
 @bp.get("/results/fhir")
 def fhir_response() -> Response:
     """Download the client's answers as a QuestionnaireResponse, made now and never stored."""

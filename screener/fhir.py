@@ -145,6 +145,38 @@ def questionnaire(bank: Bank, audience: str, base: str) -> Json:
     }
 
 
+def code_system(bank: Bank, base: str) -> Json:
+    """Build the code system of answer codes: every option value in the bank, once.
+
+    A value means the same in every question ("unsure" is always "Not sure"); where the label
+    differs by audience, the counselor's wording is the display.
+    """
+    concepts: dict[str, str] = {}
+    for question in bank.questions.values():
+        for option in question.all_options:
+            if option.value not in concepts:
+                label = option.label
+                audience = "counselor" if label.has("counselor") else next(iter(label.by_audience))
+                concepts[option.value] = label.get(audience)
+    return {
+        "resourceType": "CodeSystem",
+        "id": f"{NAME}-answers",
+        "url": code_system_url(base),
+        "version": version(bank),
+        "name": "OpioidUseCheckAnswers",
+        "title": "Opioid use check: answer codes",
+        "status": "active",
+        "description": (
+            "The answers the opioid use check offers. Each code is an option value of its "
+            "question bank and means the same in every question. Not a validated instrument."
+        ),
+        "caseSensitive": True,
+        "content": "complete",
+        "count": len(concepts),
+        "concept": [{"code": code, "display": display} for code, display in concepts.items()],
+    }
+
+
 def questionnaire_response(
     bank: Bank, answers: Mapping[str, Answer], audience: str, base: str, authored: datetime
 ) -> Json:

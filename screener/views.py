@@ -41,7 +41,7 @@ TAMPERED = (
 
 Step = tuple[Section, tuple[Question, ...]]
 # Endpoints that never read or write the session, so they set no cookie.
-SESSIONLESS = frozenset({"static", "screener.fhir_questionnaire"})
+SESSIONLESS = frozenset({"static", "screener.fhir_questionnaire", "screener.fhir_code_system"})
 
 
 def get_bank() -> Bank:

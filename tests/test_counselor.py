@@ -211,6 +211,17 @@ def test_the_questionnaire_has_a_stable_url_and_sets_no_cookie(
     assert json.loads(text_of(again)) == data
 
 
+def test_the_code_system_is_served_at_its_url_without_a_cookie(
+    walker: Walker, client: FlaskClient, bank: Bank
+) -> None:
+    walker.complete("counselor", {})
+    response = client.get("/fhir/CodeSystem/opioid-check-answers")
+    assert response.status_code == 200 and response.mimetype == "application/fhir+json"
+    assert "Set-Cookie" not in response.headers
+    assert json.loads(text_of(response)) == fhir.code_system(bank, "http://localhost/")
+    assert client.get("/fhir/CodeSystem/loinc").status_code == 404
+
+
 def test_public_url_sets_the_canonical_base(bank: Bank) -> None:
     client = make_app(PUBLIC_URL="https://check.example.org").test_client()
     data = json.loads(text_of(client.get("/fhir/Questionnaire/opioid-check-counselor")))

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
+from fhirclient.models.codesystem import CodeSystem
 from fhirclient.models.fhirabstractbase import FHIRValidationError
 from fhirclient.models.questionnaire import Questionnaire
 from fhirclient.models.questionnaireresponse import QuestionnaireResponse
@@ -134,6 +135,19 @@ def test_skip_logic_becomes_enable_when_and_not_sure_still_asks(bank: Bank) -> N
 def test_an_unknown_audience_is_refused(bank: Bank) -> None:
     with pytest.raises(ValueError, match="unknown audience"):
         fhir.questionnaire(bank, "parent", BASE)
+
+
+def test_the_code_system_holds_every_answer_code_once(bank: Bank) -> None:
+    codes = fhir.code_system(bank, BASE)
+    assert fhirclient_errors(CodeSystem, codes) == []
+    assert schema_errors(codes) == []
+    assert codes["url"] == fhir.code_system_url(BASE)
+    listed = [c["code"] for c in codes["concept"]]
+    assert len(listed) == len(set(listed)) == codes["count"]
+    for audience in AUDIENCES:
+        for item in question_items(fhir.questionnaire(bank, audience, BASE)).values():
+            assert {o["valueCoding"]["code"] for o in item["answerOption"]} <= set(listed)
+    assert {"code": "unsure", "display": "Not sure"} in codes["concept"]
 
 
 # --- the QuestionnaireResponse ----------------------------------------------------------
