@@ -340,6 +340,12 @@ def test_the_check_works_with_javascript_off(chrome_without_js: WebDriver, site:
     assert browser.find(".print-hint").is_displayed(), "without scripts, the print hint shows"
     assert not browser.find(".js-print").is_displayed()
     assert browser.all("main h2[id^=finding-]")
+    # The copy for notes is there to select; its button needs scripts. Next client still works.
+    notes = browser.find("#notes-text")
+    assert notes.is_displayed() and "SUMMARY" in (notes.get_attribute("value") or "")
+    assert not browser.find(".js-copy").is_displayed()
+    browser.click_to_load(next(b for b in browser.all("main button") if b.text == "Next client"))
+    assert browser.path == "/" and browser.find("input[name=audience][value=counselor]").is_selected()
 
 
 # --- leaving quickly --------------------------------------------------------------------
@@ -566,6 +572,23 @@ def test_the_client_copy_prints_on_one_page(browser: Browser, site: Site, paper:
     text = " ".join(pdf_text(pdf).split())
     assert today in text and "988" in text and "Client reports" not in text
     assert not screen_only_parts_printed(browser, pdf)
+
+
+def test_the_copy_button_selects_the_notes_and_says_what_happened(browser: Browser, site: Site) -> None:
+    browser.set_session(site.cookie("counselor-heaviest"))
+    browser.go("/results")
+    button = browser.find(".js-copy")
+    assert button.is_displayed()
+    browser.click(button)
+    status = browser.find(".js-copy-status")
+    # Copied, or (where the browser refuses the clipboard) selected for Ctrl+C: either way, said.
+    assert re.search(r"Copied|selected", browser.script(
+        "return new Promise(r => { const s = arguments[0]; const t = setInterval(() => {"
+        " if (s.textContent) { clearInterval(t); r(s.textContent); } }, 20); })", status))
+    selected = browser.script(
+        "const box = document.getElementById('notes-text');"
+        "return [document.activeElement === box, box.selectionStart, box.selectionEnd, box.value.length];")
+    assert selected[0] and selected[1] == 0 and selected[2] == selected[3] > 100
 
 
 def test_next_client_leaves_no_answer_and_starts_a_counselor_check(browser: Browser, site: Site) -> None:
