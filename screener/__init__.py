@@ -12,7 +12,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from . import bank as bank_module
-from . import security
+from . import intake, security
 
 ROOT = Path(__file__).resolve().parent.parent
 csrf = CSRFProtect()
@@ -40,8 +40,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         MAX_FORM_PARTS=200,
         WTF_CSRF_SSL_STRICT=False,
         # Dates on results and in the FHIR export are local to the deployment.
-        TIMEZONE="America/New_York",
-        # The canonical base of the FHIR Questionnaire URLs; empty: the address it is served at.
+        TIMEZONE=intake.DEFAULT_TIMEZONE,
+        # The canonical base of the FHIR URLs; empty: the address the request came to.
         PUBLIC_URL="",
     )
     app.config.from_prefixed_env("FLASK")
