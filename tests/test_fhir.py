@@ -20,7 +20,7 @@ from fhirclient.models.questionnaireresponse import QuestionnaireResponse
 from jsonschema import Draft6Validator
 
 from screener import fhir
-from screener.bank import Bank
+from screener.bank import Bank, load
 from screener.cli import bank_cli
 from screener.rules import relevant_answers
 from tests.conftest import heaviest_answers
@@ -130,6 +130,24 @@ def test_skip_logic_becomes_enable_when_and_not_sure_still_asks(bank: Bank) -> N
     for link, item in by_link.items():
         for rule in item.get("enableWhen", []):
             assert order.index(rule["question"]) < order.index(link)
+
+
+def test_a_rule_fhir_cannot_express_leaves_the_item_always_enabled() -> None:
+    # The mini bank's "worse" is asked unless "kinds" is none: enableWhen has no "not" of a
+    # "Not sure"-aware answer, so the item stays enabled (the app still skips it).
+    mini = load(ROOT / "tests" / "mini_bank.yaml")
+    by_link = {i["linkId"]: i for i in items(fhir.questionnaire(mini, "self", BASE))}
+    assert "enableWhen" not in by_link["worse"]
+    assert [w["question"] for w in by_link["section-second"]["enableWhen"]] == ["for_pain", "for_pain"]
+    assert fhirclient_errors(Questionnaire, fhir.questionnaire(mini, "self", BASE)) == []
+
+
+def test_every_skip_rule_of_the_shipped_bank_is_expressed(bank: Bank) -> None:
+    form = fhir.questionnaire(bank, "counselor", BASE)
+    by_link = {i["linkId"]: i for i in items(form)}
+    ruled = [f"section-{s.id}" for s in bank.sections if s.when]
+    ruled += [q.id for q in bank.questions.values() if q.when and "counselor" in q.audiences]
+    assert ruled and all("enableWhen" in by_link[link] for link in ruled)
 
 
 def test_an_unknown_audience_is_refused(bank: Bank) -> None:
