@@ -6,12 +6,13 @@ from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from . import bank as bank_module
-from . import security, urls
+from . import intake, security, urls
 
 ROOT = Path(__file__).resolve().parent.parent
 csrf = CSRFProtect()
@@ -45,6 +46,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         MAX_FORM_MEMORY_SIZE=8 * 1024,
         MAX_FORM_PARTS=200,
         WTF_CSRF_SSL_STRICT=False,
+        # Dates on results and in the FHIR export are local to the deployment.
+        TIMEZONE=intake.DEFAULT_TIMEZONE,
+        # The canonical base of the FHIR URLs; empty: the address the request came to.
+        PUBLIC_URL="",
     )
     app.config.from_prefixed_env("FLASK")
     app.config.from_prefixed_env("SCREENER")
@@ -61,6 +66,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             "  python -c 'import secrets; print(secrets.token_hex(32))'"
         )
     try:
+        ZoneInfo(str(app.config["TIMEZONE"]))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SystemExit(
+            f"screener: unknown time zone {app.config['TIMEZONE']!r} in SCREENER_TIMEZONE. "
+            "Use a name from the tz database, such as America/New_York or America/Chicago."
+        ) from None
+    try:
         app.extensions["bank"] = bank_module.load(app.config["QUESTIONS_PATH"])
     except bank_module.BankError as error:
         lines = "\n".join(f"  {p}" for p in error.problems)
@@ -72,7 +84,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     security.install(app)
     urls.install(app, app.extensions["bank"])
     csrf.init_app(app)
-    from . import views
+    from . import counselor, views  # noqa: F401 - counselor adds its routes to views.bp
 
     app.register_blueprint(views.bp)
     views.register_error_handlers(app)

@@ -157,6 +157,9 @@ class Question:
     options: tuple[Option, ...]
     none: Option | None
     section: str
+    # In the counselor's summary block; the label is a short name for the row ("" = the text).
+    summary: bool = False
+    summary_label: str = ""
 
     def option(self, value: str) -> Option | None:
         """Return the option with this value, if any."""
@@ -200,6 +203,8 @@ class Area:
     description: str
     when: Condition
     note: str
+    # The note is shown only when this is true (for example: only with a prescription).
+    note_when: Condition | None = None
 
 
 @dataclass(frozen=True)
@@ -751,7 +756,9 @@ class _Builder:
     ) -> Question:
         entry = self.mapping(raw, where)
         self.known_keys(
-            entry, {"id", "type", "text", "hint", "audiences", "when", "options", "none"}, where
+            entry,
+            {"id", "type", "text", "hint", "audiences", "when", "options", "none", "summary"},
+            where,
         )
         question_id = self.identifier(entry.get("id"), f"{where}.id", seen)
         kind = entry.get("type")
@@ -784,6 +791,7 @@ class _Builder:
                     self.problem(f"{where}.none", f"value '{none.value}' is already an option")
             if len(options) < 2:
                 self.problem(f"{where}.options", "expected at least two options")
+        summary, summary_label = self.summary_flag(entry.get("summary", False), f"{where}.summary")
         return Question(
             id=question_id,
             type=kind,
@@ -794,7 +802,17 @@ class _Builder:
             options=options,
             none=none,
             section=section_id,
+            summary=summary,
+            summary_label=summary_label,
         )
+
+    def summary_flag(self, value: Any, where: str) -> tuple[bool, str]:
+        if isinstance(value, bool):
+            return value, ""
+        if isinstance(value, str) and value.strip():
+            return True, value.strip()
+        self.problem(where, f"expected true, false or a short label, got {_kind(value)}")
+        return False, ""
 
     def build_options(self, raw: Any, where: str, audiences: frozenset[str]) -> tuple[Option, ...]:
         options = []
@@ -822,7 +840,7 @@ class _Builder:
         for i, item in enumerate(self.items(raw, "areas")):
             where = f"areas[{i}]"
             entry = self.mapping(item, where)
-            self.known_keys(entry, {"id", "name", "description", "when", "note"}, where)
+            self.known_keys(entry, {"id", "name", "description", "when", "note", "note_when"}, where)
             result.append(Area(
                 id=self.identifier(entry.get("id"), f"{where}.id", seen),
                 name=self.string(entry.get("name"), f"{where}.name"),
@@ -830,7 +848,13 @@ class _Builder:
                                         required=False),
                 when=self.condition(entry.get("when"), f"{where}.when"),
                 note=self.string(entry.get("note"), f"{where}.note", required=False),
+                note_when=(
+                    self.condition(entry["note_when"], f"{where}.note_when")
+                    if "note_when" in entry else None
+                ),
             ))
+            if "note_when" in entry and "note" not in entry:
+                self.problem(f"{where}.note_when", "a note_when needs a note")
         return tuple(result)
 
     def build_findings(

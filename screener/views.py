@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import (
@@ -25,7 +24,7 @@ from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, SecurityError
 from werkzeug.wrappers import Response
 
-from . import answers, csrf, forms, rules
+from . import answers, csrf, forms, intake, rules
 from .bank import Bank, Finding, Question, Section, tel_uri
 
 bp = Blueprint("screener", __name__)
@@ -44,6 +43,8 @@ TAMPERED = (
 )
 
 Step = tuple[Section, tuple[Question, ...]]
+# Endpoints that never read or write the session, so they set no cookie.
+SESSIONLESS = frozenset({"static", "screener.fhir_questionnaire", "screener.fhir_code_system"})
 
 
 def get_bank() -> Bank:
@@ -55,7 +56,7 @@ def get_bank() -> Bank:
 @bp.before_app_request
 def keep_session_fresh() -> None:
     """Tell the person why saved answers are gone, when they are."""
-    if request.endpoint == "static":
+    if request.endpoint in SESSIONLESS:
         return
     if getattr(session, "reset_reason", None):
         session.reset_reason = None  # type: ignore[attr-defined]
@@ -150,6 +151,7 @@ def need_audience() -> Response:
 
 @bp.route("/", methods=["GET", "POST"])
 def start() -> Any:
+    """Choose who the check is for; ?for=AUDIENCE preselects one (as "Next client" does)."""
     bank = get_bank()
     saved = answers.load(session, bank)
     form = forms.start_form(bank)()
@@ -168,6 +170,8 @@ def start() -> Any:
         return redirect(next_url(saved), 303)
     if request.method == "GET" and saved.audience:
         form.audience.data = saved.audience
+    elif request.method == "GET" and request.args.get("for") in {a.id for a in bank.audiences}:
+        form.audience.data = request.args["for"]
     return render_template(
         "start.html", form=form, saved=saved, tampered=bool(tampered),
         sizes={a.id: journey_size(bank, a.id) for a in bank.audiences},
@@ -277,9 +281,14 @@ def results() -> Any:
         # Nothing more was asked (no opioids named): a short page, not a results page.
         return render_template("end.html", report=report, audience=saved.audience)
     learn = {f.id: bank.learn[f.finding.learn] for f in report.findings if f.finding.learn}
+    today = intake.local_date(intake.local_now(current_app.config["TIMEZONE"]))
+    record = notes_text = None
+    if saved.audience == intake.AUDIENCE:
+        record = intake.build(bank, saved.answers, report)
+        notes_text = intake.as_text(record, today)
     return render_template(
-        "results.html", report=report, audience=saved.audience, learn=learn,
-        today=datetime.now(UTC).strftime("%-d %B %Y"),
+        "results.html", report=report, audience=saved.audience, learn=learn, today=today,
+        intake=record, notes_text=notes_text,
     )
 
 

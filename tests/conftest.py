@@ -183,3 +183,26 @@ class Walker:
 @pytest.fixture
 def walker(client: FlaskClient) -> Walker:
     return Walker(client)
+
+
+def heaviest_answers(bank: Bank) -> dict[str, Any]:
+    """The longest realistic intake: every sign, every substance and route, no safety emergency.
+
+    Yes to every yes/no question after the safety page, every choice of every multi question
+    (but "Not sure"), the first choice of the rest: every area, injecting, a recent release,
+    a past overdose, a prescription (so its notes show too).
+    """
+    first = bank.sections[0].id
+    chosen: dict[str, Any] = {}
+    for question in bank.questions.values():
+        if question.type == "yesno":
+            chosen[question.id] = "no" if question.section == first else "yes"
+        elif question.type == "multi":
+            chosen[question.id] = [o.value for o in question.options if o.value != "unsure"]
+        elif question.section == first:
+            chosen[question.id] = "no"  # no emergency: the safety answers are all "no"
+        else:
+            chosen[question.id] = question.options[0].value
+    if "cut_down" in chosen:
+        chosen["cut_down"] = "tried"  # the area, not only a healthy wish to cut down
+    return chosen

@@ -108,6 +108,13 @@ BROKEN: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
      "findings[0].parts[0]: unknown key 'text'"),
     ("given around a bad condition", lambda d: d["findings"][0].update(when={"given": {"some": []}}),
      "findings[0].when.given: unknown operator 'some'"),
+    ("a summary flag that is neither true, false nor a label", lambda d: section(d, 0)["questions"][0]
+     .update(summary=3), "sections[0].questions[0].summary: expected true, false or a short label"),
+    ("a note condition with no note", lambda d: d["areas"][0].update(note_when={"answered": "for_pain"}),
+     "areas[0].note_when: a note_when needs a note"),
+    ("a note condition on an unknown question", lambda d: d["areas"][0].update(
+        note="Only sometimes.", note_when={"answered": "for_pian"}),
+     "areas[0].note_when.answered: unknown question 'for_pian'"),
     ("not a mapping at all", lambda d: d.clear() or d.update(version="one"),
      "version: expected a whole number of 1 or more, got 'one'"),
 ]
@@ -117,6 +124,25 @@ def test_the_mini_bank_is_valid() -> None:
     bank = parse(mini())
     assert [s.id for s in bank.sections] == ["first", "second"]
     assert bank.questions["urges"].audiences == frozenset({"self", "counselor"})
+
+
+def test_summary_flags_are_optional_and_may_name_the_row() -> None:
+    def flag(data: dict[str, Any]) -> None:
+        section(data, 0)["questions"][0]["summary"] = True
+        section(data, 0)["questions"][1]["summary"] = "What is used"
+    bank = parse(mutate(flag))
+    assert (bank.questions["for_pain"].summary, bank.questions["for_pain"].summary_label) == (True, "")
+    assert (bank.questions["kinds"].summary, bank.questions["kinds"].summary_label) == (True, "What is used")
+    assert not bank.questions["urges"].summary
+
+
+def test_the_summary_only_questions_are_never_scored() -> None:
+    bank = load()
+    used = {q for f in bank.findings for q in bank_module.questions_in(f.when)}
+    used |= {q for a in bank.areas for q in bank_module.questions_in(a.when)}
+    for qid in ("use_frequency", "last_use"):
+        assert bank.questions[qid].summary and bank.questions[qid].audiences == {"self", "counselor"}
+        assert qid not in used, f"{qid} is for the summary only"
 
 
 def test_the_shipped_bank_is_valid() -> None:

@@ -52,7 +52,7 @@ from tests.browser import (
     worried_answers,
     yes_to,
 )
-from tests.conftest import SECRET, Walker, now_url, section_url
+from tests.conftest import SECRET, Walker, heaviest_answers, now_url, section_url
 from tests.servers import HttpClient, neutral_site, serve
 
 pytestmark = pytest.mark.browser
@@ -97,6 +97,8 @@ class Site:
                 walker.complete(audience, some_answers(self.bank))
             elif how in CRISIS_STATES:  # gone on past an interrupt, to the after-care results
                 walker.complete(audience, CRISIS_STATES[how])
+            elif how == "heaviest":
+                walker.complete(audience, heaviest_answers(self.bank))
             else:
                 walker.complete(audience, worried_answers(self.bank))
             self.cookies[state] = {c.name: str(c.value) for c in client.jar if c.name.startswith("screener")}
@@ -193,7 +195,9 @@ def test_a_person_clicks_from_the_start_to_the_results(
     else:
         assert shown, "answering yes shows patterns"
     if audience == "counselor":
-        assert len(browser.all("main .areas__list > li")) == len(report.areas)
+        reported = browser.all("main .areas-table__row--reported")
+        assert len(reported) == len(report.areas)
+        assert len(browser.all("main .areas-table tbody tr")) == len(site.bank.areas)
 
 
 EMERGENCIES = [
@@ -357,6 +361,12 @@ def test_the_check_works_with_javascript_off(chrome_without_js: WebDriver, site:
     assert browser.find(".print-hint").is_displayed(), "without scripts, the print hint shows"
     assert not browser.find(".js-print").is_displayed()
     assert browser.all("main h2[id^=finding-]")
+    # The copy for notes is there to select; its button needs scripts. Next client still works.
+    notes = browser.find("#notes-text")
+    assert notes.is_displayed() and "SUMMARY" in (notes.get_attribute("value") or "")
+    assert not browser.find(".js-copy").is_displayed()
+    browser.click_to_load(next(b for b in browser.all("main button") if b.text == "Next client"))
+    assert browser.path == "/" and browser.find("input[name=audience][value=counselor]").is_selected()
 
 
 def test_exit_leaves_for_another_origin_with_javascript_off(chrome_without_js: WebDriver, site: Site) -> None:
@@ -529,6 +539,8 @@ def stops(site: Site) -> list[Stop]:
         Stop("results-self-none", "/results", "self-quiet"),
         Stop("results-other", "/results", "other-worried"),
         Stop("results-counselor", "/results", "counselor-worried"),
+        Stop("results-counselor-heaviest", "/results", "counselor-heaviest"),
+        Stop("client-copy", "/results/client-copy", "counselor-heaviest"),
         Stop("emergency", now_url("overdose_now", site.bank), "other-started"),
         Stop("emergency-988", now_url("suicide_thoughts", site.bank), "self-started"),
         Stop("emergency-outside-check", now_url("overdose_now", site.bank)),
@@ -689,39 +701,98 @@ def test_the_counselor_summary_after_an_interrupt_prints_reported_at_intake(
 # --- print ------------------------------------------------------------------------------
 
 
-def printed_counselor_summary(browser: Browser, site: Site, paper: str, folder: Path) -> tuple[Path, str]:
-    visit(browser, site, Stop("results-counselor", "/results", "counselor-worried"))
+def printed(browser: Browser, site: Site, stop: Stop, paper: str, folder: Path) -> tuple[Path, str]:
+    visit(browser, site, stop)
     today = browser.text("main .caption")
-    pdf = folder / f"counselor-{paper}.pdf"
+    pdf = folder / f"{stop.name}-{paper}.pdf"
     pdf.write_bytes(print_pdf(browser, paper))
     return pdf, today
 
 
-@pytest.mark.parametrize("paper", ["A4", "Letter"])
-def test_the_counselor_summary_prints_on_two_pages_at_most(
-    browser: Browser, site: Site, paper: str, tmp_path: Path
-) -> None:
-    require("pdftotext", "pdfinfo")
-    pdf, today = printed_counselor_summary(browser, site, paper, tmp_path)
-    assert re.search(r"\d", today), f"no date on the results page: {today!r}"
-    assert browser.all("main .areas__list > li") and browser.all("main h2[id^=finding-]"), (
-        "the long case should have patterns and areas"
-    )
-    pages = pdf_pages(pdf)
-    assert 1 <= pages <= 2, f"{paper}: {pages} pages"
+def printed_counselor_summary(browser: Browser, site: Site, paper: str, folder: Path) -> tuple[Path, str]:
+    """Print the heaviest intake: every area, every substance and route, release, past overdose."""
+    return printed(browser, site, Stop("results-counselor", "/results", "counselor-heaviest"), paper, folder)
+
+
+def screen_only_parts_printed(browser: Browser, pdf: Path) -> list[str]:
     text = " ".join(pdf_text(pdf).split())
-    assert today in text, f"{paper}: the date {today!r} is not printed"
-    assert "not a diagnosis" in text
     phrases = ["Exit this page", "Clear my answers", "Continue", "Change answers", "Start again",
-               "Print or save as PDF"]
-    printed = [p for p in phrases if p in text]
+               "Print or save as PDF", "Copy for notes", "Next client", "Back to the summary"]
+    found = [p for p in phrases if p in text]
     # Footer links are single words ("Learn"): look for them as lines of their own.
     lines = {" ".join(line.split()) for line in pdf_text(pdf).splitlines()}
     for element in browser.all(".site-footer a, .site-footer p"):
         words = " ".join((element.get_attribute("textContent") or "").split())
         if (words in text) if len(words.split()) > 2 else (words in lines):
-            printed.append(words)
-    assert not printed, f"{paper}: printed screen-only parts: {printed}"
+            found.append(words)
+    return found
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_the_heaviest_counselor_summary_prints_on_two_pages_at_most(
+    browser: Browser, site: Site, paper: str, tmp_path: Path
+) -> None:
+    require("pdftotext", "pdfinfo")
+    pdf, today = printed_counselor_summary(browser, site, paper, tmp_path)
+    assert re.search(r"\d", today), f"no date on the results page: {today!r}"
+    assert len(browser.all("main .areas-table tbody tr")) == len(site.bank.areas)
+    assert browser.all("main h2[id^=finding-]"), "the heaviest case should have patterns"
+    pages = pdf_pages(pdf)
+    assert 1 <= pages <= 2, f"{paper}: {pages} pages"
+    text = " ".join(pdf_text(pdf).split())
+    assert today in text, f"{paper}: the date {today!r} is not printed"
+    assert "not a diagnosis" in text
+    for words in ("Client name or ID", "Date of birth", "Administered by", "Agency",
+                  "Summary", "Areas to explore in a full assessment", "Reported"):
+        assert words in text, f"{paper}: {words!r} is not printed"
+    for row in browser.all("main .record-table tbody th"):
+        # A long label wraps in its cell, and pdftotext may put the answer beside its first line.
+        start = " ".join(row.text.split()[:3])
+        assert start in text, f"{paper}: the row {row.text!r} is not printed"
+    assert not screen_only_parts_printed(browser, pdf), f"{paper}: printed screen-only parts"
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_the_client_copy_prints_on_one_page(browser: Browser, site: Site, paper: str, tmp_path: Path) -> None:
+    require("pdftotext", "pdfinfo")
+    pdf, today = printed(browser, site, Stop("client-copy", "/results/client-copy", "counselor-heaviest"),
+                         paper, tmp_path)
+    assert pdf_pages(pdf) == 1, f"{paper}: {pdf_pages(pdf)} pages"
+    text = " ".join(pdf_text(pdf).split())
+    assert today in text and "988" in text and "Client reports" not in text
+    assert not screen_only_parts_printed(browser, pdf)
+
+
+def test_the_copy_button_selects_the_notes_and_says_what_happened(browser: Browser, site: Site) -> None:
+    browser.set_session(site.cookie("counselor-heaviest"))
+    browser.go("/results")
+    button = browser.find(".js-copy")
+    assert button.is_displayed()
+    browser.click(button)
+    status = browser.find(".js-copy-status")
+    # Copied, or (where the browser refuses the clipboard) selected for Ctrl+C: either way, said.
+    assert re.search(r"Copied|selected", browser.script(
+        "return new Promise(r => { const s = arguments[0]; const t = setInterval(() => {"
+        " if (s.textContent) { clearInterval(t); r(s.textContent); } }, 20); })", status))
+    selected = browser.script(
+        "const box = document.getElementById('notes-text');"
+        "return [document.activeElement === box, box.selectionStart, box.selectionEnd, box.value.length];")
+    assert selected[0] and selected[1] == 0 and selected[2] == selected[3] > 100
+
+
+def test_next_client_leaves_no_answer_and_starts_a_counselor_check(browser: Browser, site: Site) -> None:
+    browser.clear_cookies()
+    browser.set_session(site.cookie("counselor-heaviest"))
+    browser.go("/results")
+    assert browser.find("#notes-text").get_attribute("readonly") is not None
+    browser.click_to_load(next(b for b in browser.all("main button") if b.text == "Next client"))
+    assert browser.path == "/"
+    assert "next client" in browser.text("main .notice")
+    assert browser.find("input[name=audience][value=counselor]").is_selected()
+    data = session_data(browser.session_cookie(), SECRET)
+    assert not set(KEYS) & set(data), f"the session cookie still holds {sorted(data)}"
+    browser.go("/results")
+    assert browser.path == "/", "the last client's results are still there"
 
 
 # --- screenshots ------------------------------------------------------------------------
