@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import bank as bank_module
 from . import security
@@ -24,6 +25,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.lstrip_blocks = True
     app.config.from_mapping(
         SECRET_KEY=None,
+        # Old keys that still read cookies (newest first), so a key can be rolled.
+        SECRET_KEY_FALLBACKS=[],
+        # How many proxies in front set X-Forwarded-For/-Proto/-Host/-Port (0: none trusted).
+        PROXIES=0,
         QUESTIONS_PATH=str(bank_module.DEFAULT_PATH),
         EXIT_URL="https://www.weather.gov/",
         IDLE_MINUTES=60,
@@ -44,12 +49,24 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if test_config is not None:
         app.config.from_mapping(test_config)
     app.config["WTF_CSRF_TIME_LIMIT"] = int(app.config["IDLE_MINUTES"]) * 60
+    app.config["SECRET_KEY_FALLBACKS"] = key_list(app.config["SECRET_KEY_FALLBACKS"])
 
     if not (app.testing or app.debug) and not security.strong_secret(app.config["SECRET_KEY"]):
         raise SystemExit(
             "screener: refusing to start without a strong SECRET_KEY. Set SCREENER_SECRET_KEY "
             "to a long random value, for example the output of\n"
             "  python -c 'import secrets; print(secrets.token_hex(32))'"
+        )
+    if not (app.testing or app.debug) and not all(
+        security.strong_secret(key) for key in app.config["SECRET_KEY_FALLBACKS"]
+    ):
+        raise SystemExit("screener: every key in SCREENER_SECRET_KEY_FALLBACKS must be a strong one.")
+    proxies = app.config["PROXIES"]
+    if not isinstance(proxies, int) or isinstance(proxies, bool) or not 0 <= proxies <= 5:
+        raise SystemExit(f"screener: SCREENER_PROXIES must be a whole number from 0 to 5, not {proxies!r}.")
+    if proxies:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
         )
     try:
         app.extensions["bank"] = bank_module.load(app.config["QUESTIONS_PATH"])
@@ -62,9 +79,19 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     security.install(app)
     csrf.init_app(app)
-    from . import views
+    from . import health, views
 
+    app.register_blueprint(health.bp)
     app.register_blueprint(views.bp)
     views.register_error_handlers(app)
     return app
 
+
+
+def key_list(value: Any) -> list[str]:
+    """Return old keys from a list, or from comma-separated text as the environment gives it."""
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list | tuple):
+        raise SystemExit("screener: SCREENER_SECRET_KEY_FALLBACKS must be keys separated by commas.")
+    return [str(key).strip() for key in value if str(key).strip()]

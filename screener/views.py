@@ -52,7 +52,7 @@ def get_bank() -> Bank:
 @bp.before_app_request
 def keep_session_fresh() -> None:
     """Tell the person why saved answers are gone, when they are."""
-    if request.endpoint == "static":
+    if request.endpoint == "static" or request.blueprint == "health":
         return
     if getattr(session, "reset_reason", None):
         session.reset_reason = None  # type: ignore[attr-defined]

@@ -1,0 +1,119 @@
+"""Running for real: the health check, key rotation and the proxy setting."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+
+from tests.conftest import SECRET, Walker, make_app
+
+NEW_KEY = "the-new-secret-key-9876543210-zyxwvutsrqponmlkjihgfedcba"
+
+
+# --- /healthz -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["get", "head"])
+def test_healthz_answers_without_a_session(client: FlaskClient, method: str) -> None:
+    response = getattr(client, method)("/healthz")
+    assert response.status_code == 200
+    assert response.mimetype == "text/plain"
+    assert len(response.get_data()) <= 3
+    assert "Set-Cookie" not in response.headers
+    assert "Cookie" not in response.headers.get("Vary", "")
+
+
+def test_healthz_leaves_a_person_s_cookie_alone(client: FlaskClient, walker: Walker) -> None:
+    walker.start("self")
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+    assert "Cookie" not in response.headers.get("Vary", "")
+
+
+def test_healthz_refuses_other_methods(client: FlaskClient) -> None:
+    assert client.post("/healthz").status_code == 405
+
+
+# --- key rotation ---------------------------------------------------------------------
+
+
+def test_answers_made_under_the_old_key_still_read_after_rotation() -> None:
+    before = make_app(WTF_CSRF_ENABLED=False).test_client()
+    walker = Walker(before)
+    assert walker.complete("self", {})[-1] == "/check-answers"
+    cookie = before.get_cookie("screener")
+    assert cookie is not None
+
+    rotated = make_app(SECRET_KEY=NEW_KEY, SECRET_KEY_FALLBACKS=f"{SECRET}").test_client()
+    rotated.set_cookie("screener", cookie.value)
+    page = rotated.get("/check-answers")
+    assert page.status_code == 200, page.status_code
+    assert "could not read" not in page.get_data(as_text=True)
+    results = rotated.get("/results")
+    assert results.status_code == 200
+    # Whatever the new process writes back is signed with the new key alone.
+    renewed = rotated.get_cookie("screener")
+    assert renewed is not None and renewed.value != cookie.value
+    only_new = make_app(SECRET_KEY=NEW_KEY).test_client()
+    only_new.set_cookie("screener", renewed.value)
+    assert only_new.get("/check-answers").status_code == 200
+
+
+def test_without_the_fallback_the_old_cookie_does_not_read() -> None:
+    before = make_app(WTF_CSRF_ENABLED=False).test_client()
+    Walker(before).complete("self", {})
+    cookie = before.get_cookie("screener")
+    assert cookie is not None
+    after = make_app(SECRET_KEY=NEW_KEY).test_client()
+    after.set_cookie("screener", cookie.value)
+    page = after.get("/check-answers", follow_redirects=True)
+    assert "could not read the answers" in page.get_data(as_text=True)
+
+
+def test_fallback_keys_come_from_the_environment_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SCREENER_SECRET_KEY_FALLBACKS", f" {SECRET} ,{SECRET[::-1]},")
+    app = make_app()
+    assert app.config["SECRET_KEY_FALLBACKS"] == [SECRET, SECRET[::-1]]
+
+
+def test_production_refuses_a_weak_fallback_key() -> None:
+    with pytest.raises(SystemExit, match="SECRET_KEY_FALLBACKS must be a strong one"):
+        make_app(TESTING=False, SECRET_KEY_FALLBACKS="changeme")
+
+
+# --- behind a proxy -------------------------------------------------------------------
+
+FORWARDED = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "screener.example.org",
+             "X-Forwarded-For": "203.0.113.9"}
+
+
+def test_forwarded_headers_are_ignored_unless_a_proxy_is_trusted() -> None:
+    app = make_app()
+    with app.test_request_context("/", headers=FORWARDED):
+        from flask import request
+        assert request.scheme == "http" and request.host == "localhost"
+        assert request.remote_addr != "203.0.113.9"
+
+
+def test_one_trusted_proxy_sets_scheme_host_and_client() -> None:
+    app = make_app(PROXIES=1)
+    seen: dict[str, str] = {}
+
+    @app.get("/seen")
+    def show() -> tuple[str, dict[str, str]]:
+        from flask import request
+        seen.update(scheme=request.scheme, host=request.host, remote=str(request.remote_addr))
+        return "ok", {"Content-Type": "text/plain"}
+
+    assert app.test_client().get("/seen", headers=FORWARDED).status_code == 200
+    assert seen == {"scheme": "https", "host": "screener.example.org", "remote": "203.0.113.9"}
+    # The trailing-slash redirect points at https, as the person's browser sees the site.
+    redirect = app.test_client().get("/learn", headers=FORWARDED)
+    assert redirect.headers["Location"].startswith("https://screener.example.org/")
+
+
+@pytest.mark.parametrize("value", [-1, 9, "two", True])
+def test_a_bad_proxy_count_stops_start_up(value: object) -> None:
+    with pytest.raises(SystemExit, match="SCREENER_PROXIES"):
+        make_app(PROXIES=value)
