@@ -56,12 +56,13 @@ class Server:
         return len(self.access_log.read_text(encoding="utf-8").splitlines())
 
 
-def wait_until_up(url: str, process: subprocess.Popen[bytes], errors: Any, seconds: float = 30) -> None:
+def wait_until_up(url: str, process: subprocess.Popen[bytes], errors: Any, seconds: float = 30,
+                  context: ssl.SSLContext | None = None) -> None:
     """Wait for a page to answer; report the server's own message when it never does."""
     deadline = time.monotonic() + seconds
     while True:
         try:
-            urllib.request.urlopen(url, timeout=2).close()
+            urllib.request.urlopen(url, timeout=2, context=context).close()
             return
         except (urllib.error.URLError, ConnectionError, OSError):
             if process.poll() is not None or time.monotonic() > deadline:
@@ -78,16 +79,16 @@ def app_env(secret: str, **settings: str) -> dict[str, str]:
 
 
 @contextmanager
-def start(command: list[str], env: Mapping[str, str], port: int,
-          access_log: Path | None = None) -> Iterator[Server]:
+def start(command: list[str], env: Mapping[str, str], port: int, access_log: Path | None = None,
+          base: str | None = None, context: ssl.SSLContext | None = None) -> Iterator[Server]:
     """Run a server command on loopback in its own process group; stop it afterwards."""
     # A file, not a pipe: a worker that fails to boot must not block the read of its message.
     with tempfile.TemporaryFile() as errors:
         process = subprocess.Popen(command, cwd=ROOT, env=dict(env), stdout=subprocess.DEVNULL,
                                    stderr=errors, start_new_session=True)
-        server = Server(f"http://127.0.0.1:{port}", port, process, access_log)
+        server = Server(base or f"http://127.0.0.1:{port}", port, process, access_log)
         try:
-            wait_until_up(server.base + "/healthz", process, errors)
+            wait_until_up(server.base + "/healthz", process, errors, context=context)
             yield server
         finally:
             if process.poll() is None:
