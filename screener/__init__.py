@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import bank as bank_module
 from . import security
+from .forms import FormClasses
 
 ROOT = Path(__file__).resolve().parent.parent
 csrf = CSRFProtect()
@@ -77,6 +78,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             f"{len(error.problems)} problem(s):\n{lines}"
         ) from None
 
+    app.extensions["forms"] = FormClasses(app.extensions["bank"])
     security.install(app)
     csrf.init_app(app)
     from . import health, views

@@ -77,11 +77,18 @@ def steps_for(saved: answers.Saved) -> list[Step]:
     return rules.visible_sections(get_bank(), saved.answers, saved.audience)
 
 
-def next_url(saved: answers.Saved) -> str:
+def form_classes() -> forms.FormClasses:
+    """Return the app's form classes, built once per page and audience."""
+    classes: forms.FormClasses = current_app.extensions["forms"]
+    return classes
+
+
+def next_url(saved: answers.Saved, report: rules.Report | None = None) -> str:
     """Return where to go next: an emergency first, then the first unanswered page."""
     assert saved.audience
-    report = rules.evaluate(get_bank(), saved.answers, saved.audience)
-    for finding in report.emergencies:
+    urgent = (rules.emergencies(get_bank(), saved.answers, saved.audience) if report is None
+              else tuple(result.finding for result in report.emergencies))
+    for finding in urgent:
         if finding.id not in saved.acknowledged:
             return url_for(".now", finding_id=finding.id)
     for section, questions in steps_for(saved):
@@ -114,7 +121,7 @@ def need_audience() -> Response:
 def start() -> Any:
     bank = get_bank()
     saved = answers.load(session, bank)
-    form = forms.start_form(bank)()
+    form = form_classes().start()
     tampered = request.method == "POST" and forms.unexpected_input(request.form, {"audience"})
     if not tampered and form.validate_on_submit():
         if form.audience.data != saved.audience:
@@ -144,7 +151,7 @@ def section(section_id: str) -> Any:
         return redirect(next_url(saved))
     index = ids.index(section_id)
     current, questions = steps[index]
-    page_form = forms.section_form(questions, saved.audience)
+    page_form = form_classes().page(questions, saved.audience)
     tampered: list[str] = []
     if request.method == "POST":
         tampered = forms.unexpected_input(request.form, {q.id for q in questions},
@@ -219,11 +226,11 @@ def results() -> Any:
     saved = saved_or_none()
     if saved is None:
         return need_audience()
-    target = next_url(saved)
-    if target != url_for(".check_answers"):
-        return redirect(target)
     bank = get_bank()
     report = rules.evaluate(bank, saved.answers, saved.audience)
+    target = next_url(saved, report)
+    if target != url_for(".check_answers"):
+        return redirect(target)
     learn = {f.id: bank.learn[f.finding.learn] for f in report.findings if f.finding.learn}
     return render_template(
         "results.html", report=report, audience=saved.audience, learn=learn,

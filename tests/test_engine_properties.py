@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from screener.bank import AUDIENCES, DEFAULT_PATH, AllOf, Answered, AnswerIs, AnyOf, AtLeast, Bank, Not, load
-from screener.rules import Report, clean_answer, evaluate, relevant_answers, visible_sections
+from screener.rules import Report, clean_answer, emergencies, evaluate, relevant_answers, visible_sections
 
 BANK = load()
 # Words and phrases this product must never show: diagnostic, stigmatizing or falsely reassuring.
@@ -95,6 +95,8 @@ def test_evaluate_never_raises_and_cites_only_answered_questions(audience: str, 
     assert levels == sorted(levels)
     assert report.unsure <= report.answered == len(kept)
     assert len({r.id for r in report.resources}) == len(report.resources)
+    # The short cut every page takes agrees with the full report.
+    assert emergencies(BANK, raw, audience) == tuple(r.finding for r in report.emergencies)
 
 
 @given(st.dictionaries(st.text(max_size=30), st.from_type(object), max_size=10))
