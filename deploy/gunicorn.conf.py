@@ -7,6 +7,7 @@ variables override the defaults: BIND, WORKERS, THREADS.
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any
 
 from gunicorn.glogging import Logger
@@ -33,6 +34,14 @@ limit_request_field_size = 8190
 accesslog = "-"
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(M)sms'
 errorlog = "-"
+
+
+def when_ready(server: Any) -> None:
+    """Compile templates and forms once in the master, so every forked worker starts warm."""
+    app = server.app.wsgi()
+    warm_up = getattr(sys.modules.get("screener"), "warm_up", None)
+    if warm_up is not None and "bank" in getattr(app, "extensions", {}):
+        warm_up(app)
 
 
 class QuietLogger(Logger):

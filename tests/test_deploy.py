@@ -117,3 +117,19 @@ def test_one_trusted_proxy_sets_scheme_host_and_client() -> None:
 def test_a_bad_proxy_count_stops_start_up(value: object) -> None:
     with pytest.raises(SystemExit, match="SCREENER_PROXIES"):
         make_app(PROXIES=value)
+
+
+def test_warm_up_compiles_every_template_and_page_form() -> None:
+    from screener import warm_up
+
+    app = make_app()
+    warm_up(app)
+    cache = app.jinja_env.cache
+    assert cache is not None
+    assert {key[1] for key in cache.keys()} >= set(app.jinja_env.list_templates())
+    bank = app.extensions["bank"]
+    built = app.extensions["forms"].pages
+    for section in bank.sections:
+        for audience in bank.audience_ids:
+            if section.for_audience(audience):
+                assert (audience, tuple(q.id for q in section.for_audience(audience))) in built
