@@ -36,9 +36,28 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def cpu_seconds(master: int) -> float | None:
+    """Return the CPU time used so far by a gunicorn master's workers (Linux /proc), or None."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    try:
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == master:  # ppid; utime and stime follow
+                total += (int(fields[11]) + int(fields[12])) / tick
+    except OSError:
+        return None
+    return total
+
+
 @contextmanager
-def gunicorn(app: str, env: dict[str, str]) -> Iterator[str]:
-    """Start gunicorn with deploy/gunicorn.conf.py on a free loopback port; yield its URL."""
+def gunicorn(app: str, env: dict[str, str]) -> Iterator[tuple[str, int]]:
+    """Start gunicorn with deploy/gunicorn.conf.py on a free loopback port; yield URL and pid."""
     port = free_port()
     env = {**env, "BIND": f"127.0.0.1:{port}"}
     process = subprocess.Popen(
@@ -56,7 +75,7 @@ def gunicorn(app: str, env: dict[str, str]) -> Iterator[str]:
                 if process.poll() is not None:
                     raise SystemExit(f"gunicorn {app} did not start") from None
                 time.sleep(0.2)
-        yield base
+        yield base, process.pid
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -114,11 +133,13 @@ def wrk(url: str, seconds: int, cookie: str | None) -> dict[str, float]:
         return float(match[1]) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[match[2]]
 
     rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    done = re.search(r"(\d+) requests in", out)
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     if not rate:
         raise SystemExit(f"could not read wrk's output:\n{out}")
     return {"rps": float(rate[1]), "p50": latency("50%"), "p99": latency("99%"),
+            "requests": float(done[1]) if done else 0.0,
             "errors": (int(bad[1]) if bad else 0) + (sum(map(int, errors.groups())) if errors else 0)}
 
 
@@ -133,23 +154,34 @@ def main(argv: list[str]) -> None:
     pages = [("bare Flask hello", None, None), ("start page", "/", None),
              ("question page", question, early), ("results (heavy)", "/results", full)]
     with ExitStack() as stack:
-        hello = stack.enter_context(gunicorn("hello:app", env))
-        app = stack.enter_context(gunicorn("wsgi:app", env))
+        hello, hello_pid = stack.enter_context(gunicorn("hello:app", env))
+        app, app_pid = stack.enter_context(gunicorn("wsgi:app", env))
         workers = env.get("WORKERS") or os.cpu_count()
         threads = env.get("THREADS") or "16"
         print(f"gunicorn (deploy/gunicorn.conf.py): {workers} workers x {threads} threads, gthread; "
               f"wrk: {WRK_THREADS} threads x {CONNECTIONS} connections, {seconds} s per page; "
-              f"{os.cpu_count()} CPUs")
-        print(f"{'page':<20}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'x bare':>8}{'errors':>8}")
-        bare = 0.0
+              f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} before")
+        print(f"{'page':<20}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}{'x bare':>8}"
+              f"{'CPU ms/req':>12}{'x bare':>8}{'errors':>8}")
+        bare: dict[str, float] = {}
         for name, path, cookie in pages:
             url = (hello + "/") if path is None else app + path
+            pid = hello_pid if path is None else app_pid
             check(url, cookie)
+            before = cpu_seconds(pid)
             figures = wrk(url, seconds, cookie)
-            bare = bare or figures["rps"]
-            print(f"{name:<20}{figures['rps']:>9.0f}{figures['p50']:>9.1f}{figures['p99']:>9.1f}"
-                  f"{figures['rps'] / bare:>8.2f}{figures['errors']:>8.0f}")
-
+            after = cpu_seconds(pid)
+            # CPU time per request hardly changes when other programs share the machine;
+            # requests/s and latency do.
+            cpu = (after - before) * 1000 / figures["requests"] if (
+                before is not None and after is not None and figures["requests"]) else float("nan")
+            figures["cpu"] = cpu
+            bare = bare or figures
+            print(f"{name:<20}{figures['rps']:>8.0f}{figures['p50']:>8.1f}{figures['p99']:>8.1f}"
+                  f"{figures['rps'] / bare['rps']:>8.2f}{cpu:>12.2f}{bare['cpu'] / cpu:>8.2f}"
+                  f"{figures['errors']:>8.0f}")
+        print("x bare: requests/s as a share of bare Flask's; for CPU, bare Flask's CPU time per "
+              "request over the page's (the share of bare Flask's rate on an idle machine).")
 
 if __name__ == "__main__":
     main(sys.argv[1:])
