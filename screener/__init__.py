@@ -8,15 +8,15 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import bank as bank_module
 from . import security
 from .forms import FormClasses
+from .keys import RotatingCSRFProtect, key_list
 
 ROOT = Path(__file__).resolve().parent.parent
-csrf = CSRFProtect()
+csrf = RotatingCSRFProtect()
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -106,11 +106,3 @@ def warm_up(app: Flask) -> None:
             if questions:
                 classes.page(questions, audience)
 
-
-def key_list(value: Any) -> list[str]:
-    """Return old keys from a list, or from comma-separated text as the environment gives it."""
-    if isinstance(value, str):
-        value = value.split(",")
-    if not isinstance(value, list | tuple):
-        raise SystemExit("screener: SCREENER_SECRET_KEY_FALLBACKS must be keys separated by commas.")
-    return [str(key).strip() for key in value if str(key).strip()]

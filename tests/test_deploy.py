@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
-from tests.conftest import SECRET, Walker, make_app
+from screener.bank import Bank
+from tests.conftest import SECRET, Walker, csrf_token, make_app
 
 NEW_KEY = "the-new-secret-key-9876543210-zyxwvutsrqponmlkjihgfedcba"
 
@@ -58,6 +59,37 @@ def test_answers_made_under_the_old_key_still_read_after_rotation() -> None:
     only_new = make_app(SECRET_KEY=NEW_KEY).test_client()
     only_new.set_cookie("screener", renewed.value)
     assert only_new.get("/check-answers").status_code == 200
+
+
+def test_a_page_open_during_rotation_can_still_be_sent(bank: Bank) -> None:
+    before = make_app().test_client()  # CSRF on, as in production
+    Walker(before).start("self")
+    section = bank.sections[0]
+    page = before.get(f"/questions/{section.id}")
+    token = csrf_token(page.get_data(as_text=True))
+    cookie = before.get_cookie("screener")
+    assert cookie is not None
+    answers = {q.id: "no" for q in section.for_audience("self") if q.type == "yesno"}
+    assert len(answers) == len(section.for_audience("self")), "the first page should be yes/no only"
+
+    for fallbacks, expected in ((SECRET, 303), ("", 400)):
+        rotated = make_app(SECRET_KEY=NEW_KEY, SECRET_KEY_FALLBACKS=fallbacks).test_client()
+        rotated.set_cookie("screener", cookie.value)
+        sent = rotated.post(f"/questions/{section.id}", data={**answers, "csrf_token": token})
+        assert sent.status_code == expected, (fallbacks, sent.status_code)
+
+
+def test_a_token_signed_with_an_unknown_key_is_still_refused(bank: Bank) -> None:
+    client = make_app(SECRET_KEY=NEW_KEY, SECRET_KEY_FALLBACKS=SECRET).test_client()
+    Walker(client).start("self")
+    section = bank.sections[0]
+    client.get(f"/questions/{section.id}")
+    other = make_app(SECRET_KEY=SECRET[::-1]).test_client()
+    Walker(other).start("self")
+    foreign = csrf_token(other.get(f"/questions/{section.id}").get_data(as_text=True))
+    sent = client.post(f"/questions/{section.id}", data={"csrf_token": foreign})
+    assert sent.status_code == 400
+    assert "This page had expired" in sent.get_data(as_text=True)
 
 
 def test_without_the_fallback_the_old_cookie_does_not_read() -> None:
