@@ -105,4 +105,3 @@ def warm_up(app: Flask) -> None:
             questions = section.for_audience(audience)
             if questions:
                 classes.page(questions, audience)
-
