@@ -89,7 +89,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
-
 def warm_up(app: Flask) -> None:
     """Compile every template and build every page's form before serving.
 
