@@ -1,6 +1,8 @@
-"""Running for real: the health check, key rotation and the proxy setting."""
+"""Running for real: the health check, key rotation, the proxy setting, shared page forms."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from flask.testing import FlaskClient
@@ -165,3 +167,21 @@ def test_warm_up_compiles_every_template_and_page_form() -> None:
         for audience in bank.audience_ids:
             if section.for_audience(audience):
                 assert (audience, tuple(q.id for q in section.for_audience(audience))) in built
+
+
+def test_shared_form_classes_show_each_person_only_their_own_answers(bank: Bank) -> None:
+    app = make_app(WTF_CSRF_ENABLED=False)
+    section = bank.sections[0]
+    questions = section.for_audience("self")
+    pages = {}
+    for answer in ("yes", "no"):
+        client = app.test_client()
+        Walker(client).start("self")
+        sent = client.post(f"/questions/{section.id}", data={q.id: answer for q in questions})
+        assert sent.status_code == 303
+        pages[answer] = client.get(f"/questions/{section.id}").get_data(as_text=True)
+    assert len(app.extensions["forms"].pages) == 1  # one class served both people
+    for answer, other in (("yes", "no"), ("no", "yes")):
+        checked = re.findall(r'<input[^>]*value="(\w+)"[^>]*checked', pages[answer])
+        assert checked and set(checked) == {answer}, (answer, checked)
+        assert other not in checked
