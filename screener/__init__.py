@@ -9,13 +9,15 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
-from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import bank as bank_module
 from . import intake, security, urls
+from .forms import FormClasses
+from .keys import RotatingCSRFProtect, key_list
 
 ROOT = Path(__file__).resolve().parent.parent
-csrf = CSRFProtect()
+csrf = RotatingCSRFProtect()
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -25,6 +27,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.lstrip_blocks = True
     app.config.from_mapping(
         SECRET_KEY=None,
+        # Old keys that still read cookies (newest first), so a key can be rolled.
+        SECRET_KEY_FALLBACKS=[],
+        # How many proxies in front set X-Forwarded-For/-Proto/-Host/-Port (0: none trusted).
+        PROXIES=0,
         QUESTIONS_PATH=str(bank_module.DEFAULT_PATH),
         EXIT_URL="https://www.weather.gov/",
         # The name in every page title and the header: plain, so history and tabs say little.
@@ -58,12 +64,24 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config["WTF_CSRF_TIME_LIMIT"] = int(app.config["IDLE_MINUTES"]) * 60
     # The signature's own age limit backs up the lifetime kept in the session.
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(minutes=int(app.config["LIFETIME_MINUTES"]))
+    app.config["SECRET_KEY_FALLBACKS"] = key_list(app.config["SECRET_KEY_FALLBACKS"])
 
     if not (app.testing or app.debug) and not security.strong_secret(app.config["SECRET_KEY"]):
         raise SystemExit(
             "screener: refusing to start without a strong SECRET_KEY. Set SCREENER_SECRET_KEY "
             "to a long random value, for example the output of\n"
             "  python -c 'import secrets; print(secrets.token_hex(32))'"
+        )
+    if not (app.testing or app.debug) and not all(
+        security.strong_secret(key) for key in app.config["SECRET_KEY_FALLBACKS"]
+    ):
+        raise SystemExit("screener: every key in SCREENER_SECRET_KEY_FALLBACKS must be a strong one.")
+    proxies = app.config["PROXIES"]
+    if not isinstance(proxies, int) or isinstance(proxies, bool) or not 0 <= proxies <= 5:
+        raise SystemExit(f"screener: SCREENER_PROXIES must be a whole number from 0 to 5, not {proxies!r}.")
+    if proxies:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
         )
     try:
         ZoneInfo(str(app.config["TIMEZONE"]))
@@ -81,12 +99,30 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             f"{len(error.problems)} problem(s):\n{lines}"
         ) from None
 
+    app.extensions["forms"] = FormClasses(app.extensions["bank"])
     security.install(app)
     urls.install(app, app.extensions["bank"])
     csrf.init_app(app)
-    from . import counselor, views  # noqa: F401 - counselor adds its routes to views.bp
+    from . import counselor, health, views  # noqa: F401 - counselor adds its routes to views.bp
 
+    app.register_blueprint(health.bp)
     app.register_blueprint(views.bp)
     views.register_error_handlers(app)
     return app
 
+
+def warm_up(app: Flask) -> None:
+    """Compile every template and build every page's form before serving.
+
+    gunicorn.conf.py calls this in the master process before it forks the workers, so no
+    person's first request pays for it (about 150 ms per worker otherwise).
+    """
+    for name in app.jinja_env.list_templates():
+        app.jinja_env.get_template(name)
+    bank: bank_module.Bank = app.extensions["bank"]
+    classes: FormClasses = app.extensions["forms"]
+    for section in bank.sections:
+        for audience in bank.audience_ids:
+            questions = section.for_audience(audience)
+            if questions:
+                classes.page(questions, audience)

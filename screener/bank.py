@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -163,20 +164,22 @@ class Question:
 
     def option(self, value: str) -> Option | None:
         """Return the option with this value, if any."""
-        for option in self.all_options:
-            if option.value == value:
-                return option
-        return None
+        return self._by_value.get(value)
 
-    @property
+    # Worked out once per question: every request reads them, often many times.
+    @cached_property
     def all_options(self) -> tuple[Option, ...]:
         """Return every option, the exclusive "none" one last."""
         return self.options + ((self.none,) if self.none else ())
 
-    @property
+    @cached_property
     def values(self) -> frozenset[str]:
         """Return every value this question accepts."""
         return frozenset(option.value for option in self.all_options)
+
+    @cached_property
+    def _by_value(self) -> dict[str, Option]:
+        return {option.value: option for option in self.all_options}
 
 
 @dataclass(frozen=True)
@@ -191,7 +194,11 @@ class Section:
 
     def for_audience(self, audience: str) -> tuple[Question, ...]:
         """Return the questions this audience is ever asked here."""
-        return tuple(q for q in self.questions if audience in q.audiences)
+        return self._by_audience.get(audience, ())
+
+    @cached_property
+    def _by_audience(self) -> dict[str, tuple[Question, ...]]:
+        return {a: tuple(q for q in self.questions if a in q.audiences) for a in AUDIENCES}
 
 
 @dataclass(frozen=True)
@@ -348,6 +355,11 @@ class Bank:
     def endings(self) -> tuple[Finding, ...]:
         """Return the findings that end the questions when they fire."""
         return tuple(f for f in self.findings if f.ends)
+
+    @cached_property
+    def audience_ids(self) -> frozenset[str]:
+        """Return the ids of the audiences."""
+        return frozenset(a.id for a in self.audiences)
 
     def summary(self) -> str:
         """Return a one-line description of the bank."""

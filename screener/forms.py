@@ -97,6 +97,27 @@ def start_form(bank: Bank) -> type[FlaskForm]:
     return StartForm
 
 
+class FormClasses:
+    """Each page's form class, built once per set of questions and audience and then reused.
+
+    Built classes are never changed after they are made, so threads can share them; the bank
+    is fixed for the life of the app, so nothing here goes stale.
+    """
+
+    def __init__(self, bank: Bank) -> None:
+        self.start = start_form(bank)
+        self.pages: dict[tuple[str, tuple[str, ...]], type[SectionForm]] = {}
+
+    def page(self, questions: tuple[Question, ...], audience: str) -> type[SectionForm]:
+        """Return the form class for these questions as this audience sees them."""
+        key = (audience, tuple(q.id for q in questions))
+        form = self.pages.get(key)
+        if form is None:
+            # Two threads may both build one the first time; either result is the same.
+            form = self.pages[key] = section_form(questions, audience)
+        return form
+
+
 def section_form(questions: Iterable[Question], audience: str) -> type[SectionForm]:
     """Return a new form class with one field per question, in order."""
 

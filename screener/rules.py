@@ -191,7 +191,12 @@ def relevant_answers(bank: Bank, raw: Mapping[Any, Any], audience: str) -> dict[
 # --- conditions -----------------------------------------------------------------------
 
 
-def _answer_is(condition: AnswerIs, answers: Answers) -> Truth:
+# Within one evaluation each condition's truth is worked out once, keyed by the condition's
+# identity: findings and areas share sub-conditions, and triggers ask again what was true.
+Memo = dict[int, Truth]
+
+
+def _answer_is(condition: AnswerIs, answers: Answers, memo: Memo | None) -> Truth:
     answer = answers.get(condition.question)
     if answer is None:
         return False
@@ -203,42 +208,42 @@ def _answer_is(condition: AnswerIs, answers: Answers) -> Truth:
     return False
 
 
-def _answered(condition: Answered, answers: Answers) -> Truth:
+def _answered(condition: Answered, answers: Answers, memo: Memo | None) -> Truth:
     return condition.question in answers
 
 
-def _any(condition: AnyOf, answers: Answers) -> Truth:
-    results = [truth(item, answers) for item in condition.items]
+def _any(condition: AnyOf, answers: Answers, memo: Memo | None) -> Truth:
+    results = [truth(item, answers, memo) for item in condition.items]
     if True in results:
         return True
     return None if None in results else False
 
 
-def _all(condition: AllOf, answers: Answers) -> Truth:
-    results = [truth(item, answers) for item in condition.items]
+def _all(condition: AllOf, answers: Answers, memo: Memo | None) -> Truth:
+    results = [truth(item, answers, memo) for item in condition.items]
     if False in results:
         return False
     return None if None in results else True
 
 
-def _not(condition: Not, answers: Answers) -> Truth:
-    result = truth(condition.item, answers)
+def _not(condition: Not, answers: Answers, memo: Memo | None) -> Truth:
+    result = truth(condition.item, answers, memo)
     return None if result is None else not result
 
 
-def _given(condition: Given, answers: Answers) -> Truth:
-    return truth(condition.item, answers)
+def _given(condition: Given, answers: Answers, memo: Memo | None) -> Truth:
+    return truth(condition.item, answers, memo)
 
 
-def _at_least(condition: AtLeast, answers: Answers) -> Truth:
-    results = [truth(item, answers) for item in condition.items]
+def _at_least(condition: AtLeast, answers: Answers, memo: Memo | None) -> Truth:
+    results = [truth(item, answers, memo) for item in condition.items]
     true, unknown = results.count(True), results.count(None)
     if true >= condition.count:
         return True
     return None if true + unknown >= condition.count else False
 
 
-_EVALUATORS: Mapping[type, Callable[[Any, Answers], Truth]] = MappingProxyType({
+_EVALUATORS: Mapping[type, Callable[[Any, Answers, Memo | None], Truth]] = MappingProxyType({
     AnswerIs: _answer_is,
     Answered: _answered,
     AnyOf: _any,
@@ -249,23 +254,31 @@ _EVALUATORS: Mapping[type, Callable[[Any, Answers], Truth]] = MappingProxyType({
 })
 
 
-def truth(condition: Condition, answers: Answers) -> Truth:
-    """Evaluate a condition with three-valued logic (None means not known)."""
-    return _EVALUATORS[type(condition)](condition, answers)
+def truth(condition: Condition, answers: Answers, memo: Memo | None = None) -> Truth:
+    """Evaluate a condition with three-valued logic (None means not known).
+
+    `memo` keeps each result for one set of answers; never share it across answer sets.
+    """
+    if memo is None:
+        return _EVALUATORS[type(condition)](condition, answers, None)
+    key = id(condition)
+    if key not in memo:
+        memo[key] = _EVALUATORS[type(condition)](condition, answers, memo)
+    return memo[key]
 
 
-def _supporting(condition: Condition, answers: Answers) -> Iterable[str]:
+def _supporting(condition: Condition, answers: Answers, memo: Memo) -> Iterable[str]:
     """Yield the questions whose answers make a true condition true.
 
     Answers under `not` or `given` only rule something out, so they are not listed.
     """
     if isinstance(condition, AnswerIs | Answered):
-        if truth(condition, answers):
+        if truth(condition, answers, memo):
             yield condition.question
     elif isinstance(condition, AnyOf | AllOf | AtLeast):
         for item in condition.items:
-            if truth(item, answers):
-                yield from _supporting(item, answers)
+            if truth(item, answers, memo):
+                yield from _supporting(item, answers, memo)
 
 
 def describe_answer(question: Question, answer: Answer, audience: str) -> str:
@@ -278,23 +291,33 @@ def describe_answer(question: Question, answer: Answer, audience: str) -> str:
     return ", ".join(labels)
 
 
-def _triggers(bank: Bank, condition: Condition, answers: Answers, audience: str) -> tuple[Trigger, ...]:
-    seen: dict[str, Trigger] = {}
-    for qid in _supporting(condition, answers):
-        if qid in seen or qid not in answers:
-            continue
-        question = bank.questions[qid]
-        answer = describe_answer(question, answers[qid], audience)
-        seen[qid] = Trigger(qid, question.text.get(audience), answer)
-    return tuple(seen.values())
+class _Triggers:
+    """The answers behind each condition of one evaluation, each described once."""
+
+    def __init__(self, bank: Bank, answers: Answers, audience: str, memo: Memo) -> None:
+        self.bank, self.answers, self.audience, self.memo = bank, answers, audience, memo
+        self.described: dict[str, Trigger] = {}
+
+    def __call__(self, condition: Condition) -> tuple[Trigger, ...]:
+        found: dict[str, Trigger] = {}
+        for qid in _supporting(condition, self.answers, self.memo):
+            if qid in found or qid not in self.answers:
+                continue
+            trigger = self.described.get(qid)
+            if trigger is None:
+                question = self.bank.questions[qid]
+                answer = describe_answer(question, self.answers[qid], self.audience)
+                trigger = self.described[qid] = Trigger(qid, question.text.get(self.audience), answer)
+            found[qid] = trigger
+        return tuple(found.values())
 
 
 # --- the report -----------------------------------------------------------------------
 
 
-def _result(bank: Bank, finding: Finding, kept: Answers, audience: str) -> FindingResult:
+def _result(finding: Finding, kept: Answers, audience: str, triggers: _Triggers) -> FindingResult:
     """Word a fired finding for the audience, with only the parts these answers call for."""
-    parts = [part for part in finding.parts if truth(part.when, kept) is True]
+    parts = [part for part in finding.parts if truth(part.when, kept, triggers.memo) is True]
     explanation = " ".join(
         text for text in [finding.explanation.get(audience)]
         + [part.explanation.get(audience) for part in parts] if text
@@ -307,8 +330,25 @@ def _result(bank: Bank, finding: Finding, kept: Answers, audience: str) -> Findi
         title=finding.title.get(audience),
         explanation=explanation,
         steps=steps,
-        triggers=_triggers(bank, finding.when, kept, audience),
+        triggers=triggers(finding.when),
     )
+
+
+def due_interrupts(bank: Bank, answers: Mapping[Any, Any], audience: str) -> tuple[Finding, ...]:
+    """Return the findings that stop the questions, as `evaluate` would, without the report.
+
+    Every page asks this to decide where to go next; only the results page needs the rest.
+    """
+    if audience not in bank.audience_ids:
+        raise ValueError(f"unknown audience {audience!r}")
+    kept = relevant_answers(bank, answers, audience)
+    memo: Memo = {}
+    due = [
+        finding for finding in bank.findings
+        if finding.interrupts and audience in finding.audiences
+        and truth(finding.when, kept, memo) is True
+    ]
+    return tuple(sorted(due, key=lambda finding: finding.rank))
 
 
 def evaluate(
@@ -319,13 +359,15 @@ def evaluate(
     `continued` names the interrupts the person has already seen and gone on past: those
     with after-care wording come back as a calm note, not as an alarm that is still happening.
     """
-    if audience not in {a.id for a in bank.audiences}:
+    if audience not in bank.audience_ids:
         raise ValueError(f"unknown audience {audience!r}")
     kept = relevant_answers(bank, answers, audience)
+    memo: Memo = {}
+    triggers = _Triggers(bank, kept, audience, memo)
     fired = [
-        _result(bank, finding, kept, audience)
+        _result(finding, kept, audience, triggers)
         for finding in bank.findings
-        if audience in finding.audiences and truth(finding.when, kept) is True
+        if audience in finding.audiences and truth(finding.when, kept, memo) is True
     ]
     fired.sort(key=lambda result: result.finding.rank)  # stable: file order within a level
     seen = set(continued)
@@ -339,10 +381,10 @@ def evaluate(
     fired = [r for r in fired if r.id not in cared]
     areas, unclear = [], []
     for area in bank.areas:
-        result = truth(area.when, kept)
+        result = truth(area.when, kept, memo)
         if result is True:
             areas.append(AreaResult(area.id, area.name, area.description, area.note,
-                                    _triggers(bank, area.when, kept, audience)))
+                                    triggers(area.when)))
         elif result is None:
             unclear.append(area.name)
     resource_ids = [rid for a in aftercare for rid in a.finding.resources]

@@ -56,7 +56,7 @@ def get_bank() -> Bank:
 @bp.before_app_request
 def keep_session_fresh() -> None:
     """Tell the person why saved answers are gone, when they are."""
-    if request.endpoint in SESSIONLESS:
+    if request.endpoint in SESSIONLESS or request.blueprint == "health":
         return
     if getattr(session, "reset_reason", None):
         session.reset_reason = None  # type: ignore[attr-defined]
@@ -107,11 +107,18 @@ def steps_for(saved: answers.Saved) -> list[Step]:
     return rules.visible_sections(get_bank(), saved.answers, saved.audience)
 
 
-def next_url(saved: answers.Saved) -> str:
+def form_classes() -> forms.FormClasses:
+    """Return the app's form classes, built once per page and audience."""
+    classes: forms.FormClasses = current_app.extensions["forms"]
+    return classes
+
+
+def next_url(saved: answers.Saved, report: rules.Report | None = None) -> str:
     """Return where to go next: an emergency first, then the first unanswered page."""
     assert saved.audience
-    report = rules.evaluate(get_bank(), saved.answers, saved.audience)
-    for finding in report.interrupts:
+    urgent = (rules.due_interrupts(get_bank(), saved.answers, saved.audience) if report is None
+              else tuple(result.finding for result in report.interrupts))
+    for finding in urgent:
         if finding.id not in saved.acknowledged:
             return url_for(".now", finding_id=finding.id)
     for section, questions in steps_for(saved):
@@ -154,7 +161,7 @@ def start() -> Any:
     """Choose who the check is for; ?for=AUDIENCE preselects one (as "Next client" does)."""
     bank = get_bank()
     saved = answers.load(session, bank)
-    form = forms.start_form(bank)()
+    form = form_classes().start()
     tampered = request.method == "POST" and forms.unexpected_input(request.form, {"audience", "confirm"})
     if not tampered and form.validate_on_submit():
         if form.audience.data != saved.audience:
@@ -194,7 +201,7 @@ def section(section_id: str) -> Any:
         return redirect(next_url(saved))
     index = ids.index(section_id)
     current, questions = steps[index]
-    page_form = forms.section_form(questions, saved.audience)
+    page_form = form_classes().page(questions, saved.audience)
     tampered: list[str] = []
     if request.method == "POST":
         tampered = forms.unexpected_input(request.form, {q.id for q in questions},
@@ -272,11 +279,11 @@ def results() -> Any:
     saved = saved_or_none()
     if saved is None:
         return need_audience()
-    target = next_url(saved)
-    if target != url_for(".check_answers"):
-        return redirect(target)
     bank = get_bank()
     report = rules.evaluate(bank, saved.answers, saved.audience, continued=saved.acknowledged)
+    target = next_url(saved, report)
+    if target != url_for(".check_answers"):
+        return redirect(target)
     if report.ending:
         # Nothing more was asked (no opioids named): a short page, not a results page.
         return render_template("end.html", report=report, audience=saved.audience)

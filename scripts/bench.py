@@ -14,6 +14,8 @@ import tracemalloc
 from collections.abc import Callable
 from typing import Any
 
+from bench_http import heavy_answers
+
 from screener import answers, create_app
 from screener.bank import AUDIENCES, Bank, load
 from screener.rules import evaluate
@@ -56,7 +58,12 @@ def main() -> None:
         sets = [random_answers(bank, audience, rng) for _ in range(200)]
         cycle = iter(sets * 10)
         median, p95 = per_call(lambda c=cycle, a=audience: evaluate(bank, next(c), a), 2000)
-        print(f"evaluate ({audience:<9}):     median {median:7.0f} µs   p95 {p95:7.0f} µs")
+        print(f"evaluate, {audience:<9}:     median {median:7.0f} µs   p95 {p95:7.0f} µs")
+    for audience in AUDIENCES:
+        heaviest = heavy_answers(bank, audience)
+        median, p95 = per_call(lambda h=heaviest, a=audience: evaluate(bank, h, a), 2000)
+        print(f"heaviest, {audience:<9}:     median {median:7.0f} µs   p95 {p95:7.0f} µs   "
+              f"{len(evaluate(bank, heaviest, audience).findings)} findings")
     everything = {q.id: (tuple(o.value for o in q.options) if q.type == "multi" else q.options[-1].value)
                   for q in bank.questions.values()}
     text = answers.encode(bank, everything)

@@ -24,7 +24,7 @@ from screener.bank import (
     Not,
     load,
 )
-from screener.rules import Report, clean_answer, evaluate, relevant_answers, visible_sections
+from screener.rules import Report, clean_answer, due_interrupts, evaluate, relevant_answers, visible_sections
 
 BANK = load()
 # Words and phrases this product must never show: diagnostic, stigmatizing or falsely reassuring.
@@ -109,6 +109,8 @@ def test_evaluate_never_raises_and_cites_only_answered_questions(audience: str, 
     assert levels == sorted(levels)
     assert report.unsure <= report.answered == len(kept)
     assert len({r.id for r in report.resources}) == len(report.resources)
+    # The short cut every page takes agrees with the full report.
+    assert due_interrupts(BANK, raw, audience) == tuple(r.finding for r in report.interrupts)
 
 
 @given(st.dictionaries(st.text(max_size=30), st.from_type(object), max_size=10))

@@ -1,0 +1,183 @@
+"""The tested recipe: Debian's nginx with TLS in front of two app processes (deploy/).
+
+Skipped with an install hint where nginx or openssl is missing; required in CI
+(SCREENER_REQUIRE_BROWSER=1 or CI=true), like the browser tests.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import ssl
+import subprocess
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SECRET, Walker
+from tests.servers import ROOT, HttpClient, Server, deployed, free_port, slow_connections, start
+
+SITE = ROOT / "deploy" / "nginx" / "screener.conf"
+INSTALL = "apt-get install nginx openssl"
+
+
+def find(program: str) -> str | None:
+    return shutil.which(program) or shutil.which(program, path="/usr/sbin:/sbin")
+
+
+def require(*programs: str) -> dict[str, str]:
+    found = {name: find(name) for name in programs}
+    missing = [name for name, path in found.items() if path is None]
+    if missing:
+        message = f"nginx test: {', '.join(missing)} not found: run `{INSTALL}`"
+        if os.environ.get("SCREENER_REQUIRE_BROWSER") == "1" or os.environ.get("CI") == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return {name: path for name, path in found.items() if path}
+
+
+def self_signed(openssl: str, folder: Path) -> tuple[Path, Path]:
+    """Make a throwaway certificate for localhost."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+         "-nodes", "-days", "1", "-subj", "/CN=localhost", "-keyout", str(key), "-out", str(cert),
+         "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
+        check=True, capture_output=True, timeout=60,
+    )
+    return cert, key
+
+
+def site_config(folder: Path, apps: list[Server], http: int, https: int, cert: Path, key: Path) -> str:
+    """Return deploy/nginx/screener.conf with this test's ports, name and paths."""
+    text = SITE.read_text(encoding="utf-8")
+    changes = [
+        ("127.0.0.1:8001", f"127.0.0.1:{apps[0].port}"),
+        ("127.0.0.1:8002", f"127.0.0.1:{apps[1].port}"),
+        ("listen 80;", f"listen 127.0.0.1:{http};"),
+        ("listen 443 ssl http2;", f"listen 127.0.0.1:{https} ssl;"),
+        ("/etc/letsencrypt/live/screener.example.org/fullchain.pem", str(cert)),
+        ("/etc/letsencrypt/live/screener.example.org/privkey.pem", str(key)),
+        ("/var/log/nginx/screener.access.log", str(folder / "access.log")),
+        ("screener.example.org", "localhost"),
+    ]
+    for old, new in changes:
+        assert old in text, f"{SITE.name} no longer has {old!r}: update this test with it"
+        text = text.replace(old, new)
+    # IPv6 may be off on a CI machine; the IPv4 listeners are enough here.
+    return "\n".join(line for line in text.splitlines() if "listen [::]" not in line)
+
+
+@dataclass
+class Front:
+    base: str
+    http_base: str
+    apps: list[Server]
+    context: ssl.SSLContext
+    access_log: Path
+
+
+@pytest.fixture
+def front(tmp_path: Path) -> Iterator[Front]:
+    tools = require("nginx", "openssl")
+    cert, key = self_signed(tools["openssl"], tmp_path)
+    settings = {"SESSION_COOKIE_SECURE": "true", "HSTS": "true", "PROXIES": "1"}
+    with ExitStack() as stack:
+        apps = [stack.enter_context(deployed(SECRET, tmp_path, **settings)) for _ in range(2)]
+        http, https = free_port(), free_port()
+        (tmp_path / "screener.conf").write_text(
+            site_config(tmp_path, apps, http, https, cert, key), encoding="utf-8")
+        temp = tmp_path / "temp"
+        temp.mkdir()
+        (tmp_path / "nginx.conf").write_text(f"""
+daemon off;
+# One process as the user running the test (no switch to www-data, no root needed).
+master_process off;
+pid {tmp_path}/nginx.pid;
+error_log {tmp_path}/error.log warn;
+events {{ worker_connections 512; }}
+http {{
+    client_body_temp_path {temp}/body;
+    proxy_temp_path {temp}/proxy;
+    fastcgi_temp_path {temp}/fastcgi;
+    uwsgi_temp_path {temp}/uwsgi;
+    scgi_temp_path {temp}/scgi;
+    include {tmp_path}/screener.conf;
+}}
+""", encoding="utf-8")
+        context = ssl.create_default_context(cafile=str(cert))
+        base = f"https://localhost:{https}"
+        stack.enter_context(start(
+            [tools["nginx"], "-p", str(tmp_path), "-e", str(tmp_path / "error.log"),
+             "-c", str(tmp_path / "nginx.conf")],
+            os.environ, https, base=base, context=context,
+        ))
+        yield Front(base, f"http://127.0.0.1:{http}", apps, context, tmp_path / "access.log")
+
+
+def test_a_whole_check_over_https_survives_losing_one_app_process(front: Front) -> None:
+    client = HttpClient(front.base, context=front.context)
+    walk = Walker(client).answer_all("self", {})  # type: ignore[arg-type]
+    first, second = front.apps
+    for _ in range(4):
+        next(walk)
+    # nginx spread the first pages over both processes.
+    assert first.requests_logged() > 0 and second.requests_logged() > 0
+    cookie = next(c for c in client.jar if c.name == "screener")
+    assert cookie.secure, "the session cookie must be Secure over HTTPS"
+    first.kill()
+    served_before = second.requests_logged()
+    visited = list(walk)
+    assert visited[-1] == "/check-answers"
+    results = client.get("/results")
+    assert results.status_code == 200
+    assert "Your results" in results.get_data(as_text=True)
+    assert "max-age=" in results.headers["Strict-Transport-Security"]
+    # The rest of the walk, results included, came from the process still running.
+    assert second.requests_logged() >= served_before + len(visited) + 1
+
+
+def test_plain_http_is_sent_to_https(front: Front) -> None:
+    client = HttpClient(front.http_base)
+    response = client.get("/privacy?x=1")
+    assert response.status_code == 301
+    assert response.headers["Location"].startswith("https://")
+    assert response.headers["Location"].endswith("/privacy?x=1")
+
+
+def test_health_checks_and_queries_stay_out_of_the_logs(front: Front) -> None:
+    with urllib.request.urlopen(front.base + "/healthz", context=front.context) as health:
+        assert health.status == 200 and health.read() == b"ok\n"
+    with urllib.request.urlopen(front.base + "/privacy?note=private", context=front.context) as page:
+        assert page.status == 200
+    logged = front.access_log.read_text(encoding="utf-8")
+    assert '"GET /privacy"' in logged
+    assert "healthz" not in logged and "private" not in logged and "127.0.0.1" not in logged
+    for app in front.apps:
+        assert app.access_log is not None
+        app_log = app.access_log.read_text(encoding="utf-8")
+        assert "healthz" not in app_log and "private" not in app_log
+
+
+def test_many_slow_clients_do_not_hold_the_app_behind_nginx(front: Front) -> None:
+    # 64: four times what scripts/serve alone can absorb (README, "Deploying").
+    with slow_connections(int(front.base.rsplit(":", 1)[1]), 64, 30.0, front.context) as slow:
+        try:
+            with urllib.request.urlopen(front.base + "/privacy", timeout=15, context=front.context) as page:
+                assert page.status == 200
+        except urllib.error.URLError as error:  # pragma: no cover - the failure this test is for
+            pytest.fail(f"a normal request did not get through: {error}")
+        assert sum(thread.is_alive() for thread in slow) == 64
+
+
+def test_redirects_from_the_app_keep_https_and_the_port(front: Front) -> None:
+    # SCREENER_PROXIES=1: the app builds its own redirects from nginx's X-Forwarded-* headers.
+    response = HttpClient(front.base, context=front.context).get("/learn")
+    assert response.status_code == 308
+    # Relative, so the browser keeps https and the port it used; the Host is never echoed.
+    assert response.headers["Location"] == "/learn/"
