@@ -153,6 +153,6 @@ def check_fresh(
     if reason:
         for key in KEYS:
             session.pop(key, None)
-    elif now - last_seen >= LAST_SEEN_STEP:
+    elif isinstance(last_seen, int) and now - last_seen >= LAST_SEEN_STEP:
         session[LAST_SEEN] = now
     return reason

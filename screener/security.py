@@ -119,23 +119,24 @@ class SessionInterface(SecureCookieSessionInterface):
         if response.status_code >= 400:
             # Error pages change nothing a person told us, and never set a cookie.
             return
-        name = self.id_cookie_name(app)
         if not session:
             if session.modified:
-                response.delete_cookie(
-                    name, path=self.get_cookie_path(app), domain=self.get_cookie_domain(app),
-                    secure=self.get_cookie_secure(app), httponly=True,
-                    samesite=self.get_cookie_samesite(app),
-                )
+                self.set_id_cookie(app, response, None)
         elif BINDING not in session:
             identity = secrets.token_urlsafe(24)
             session[BINDING] = _digest(identity)
-            response.set_cookie(
-                name, identity, path=self.get_cookie_path(app), domain=self.get_cookie_domain(app),
-                secure=self.get_cookie_secure(app), httponly=True,
-                samesite=self.get_cookie_samesite(app),
-            )
+            self.set_id_cookie(app, response, identity)
         super().save_session(app, session, response)
+
+    def set_id_cookie(self, app: Flask, response: Response, identity: str | None) -> None:
+        """Set the id cookie with the session cookie's flags, or delete it (None)."""
+        gone = 0 if identity is None else None
+        response.set_cookie(
+            self.id_cookie_name(app), identity or "", max_age=gone, expires=gone,
+            path=self.get_cookie_path(app), domain=self.get_cookie_domain(app),
+            secure=self.get_cookie_secure(app), httponly=True,
+            samesite=self.get_cookie_samesite(app),
+        )
 
 
 def set_headers(response: Response, policy: str, hsts: bool) -> Response:
