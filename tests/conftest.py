@@ -245,3 +245,17 @@ def heavy_walks(bank: Bank) -> dict[str, tuple[str, dict[str, Any]]]:
     """Return the three heavy walks by name: (audience, answers)."""
     return {"buyer": ("self", HEAVY_BUYER), "parent": ("other", HEAVY_PARENT),
             "intake": ("counselor", heaviest_answers(bank))}
+
+
+# Two patterns each, for the one-page print: a pain patient whose pain grows as the dose goes up,
+# and a family member who has seen a few changes; neither has naloxone.
+TWO_PATTERNS = {
+    "self": {"what_used": ["rx_opioid"], "has_prescription": "yes", "takes_for_pain": "yes",
+             "pain_worse": "yes", "pain_spread": "yes", "dose_up_effect": "worse",
+             "dose_down_effect": "no_decrease", "has_naloxone": "no", "how_long": "over_three",
+             "use_frequency": "daily", "last_use": "today", "pregnant": "no"},
+    "other": {"what_used": ["rx_opioid"], "has_prescription": "yes", "takes_for_pain": "yes",
+              "behavior_signs": ["moody", "avoiding"], "physical_signs": ["drowsy"], "has_naloxone": "no",
+              "how_long": "over_three", "use_frequency": "daily", "last_use": "today",
+              "their_age": "over_25", "dose_up_effect": "no_increase", "dose_down_effect": "no_decrease"},
+}
