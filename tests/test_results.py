@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 
 from screener import plan, rules
 from screener.bank import Bank
-from tests.conftest import HEAVY_BUYER, TWO_PATTERNS, Walker, heavy_walks, make_app
+from tests.conftest import HEAVY_BUYER, TWO_PATTERNS, Walker, heavy_walks, make_app, now_url
 
 WALKS = ["buyer", "parent", "intake"]
 DIAGNOSTIC = r"diagnos|disorder|addict|\byou have (a|an|opioid)|mild|moderate|severe"
@@ -213,3 +213,24 @@ def test_the_meaning_counts_patterns_and_says_how_many_need_action_today(bank: B
     report = report_for(bank, "self", HEAVY_BUYER)
     assert plan.meaning(report, "self") == (
         "Your answers show eight patterns worth talking about, and one of them needs action today.")
+
+
+@pytest.mark.parametrize(("region", "first"), [("US", "SAMHSA National Helpline"),
+                                               ("CA", "9-8-8 Suicide Crisis Helpline (Canada)")])
+def test_the_no_opioids_end_page_still_works_and_leads_with_the_regions_helplines(
+    region: str, first: str
+) -> None:
+    client = make_app(REGION=region).test_client()
+    Walker(client).complete("self", {"what_used": ["none"]})
+    response = client.get("/results")
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    assert "page-end" in soup.body["class"]
+    assert helpline_names(soup)[0] == first
+
+
+def test_in_the_uk_the_overdose_page_calls_999() -> None:
+    page = make_app(REGION="UK").test_client().get(now_url("overdose_now")).get_data(as_text=True)
+    soup = BeautifulSoup(page, "html.parser")
+    assert soup.select_one('main a.button--call[href="tel:999"]')
+    assert not soup.select('main a[href="tel:911"]')
