@@ -109,7 +109,10 @@ ACTION_WORDS: Mapping[str, Mapping[str, tuple[str, str]]] = MappingProxyType({
         ),
     },
     "naloxone": {
-        "self": ("Get naloxone today", "Pharmacies sell it without a prescription. Keep it where you use."),
+        "self": (
+            "Get naloxone today",
+            "Pharmacies sell it without a prescription. Keep it close, and show others where.",
+        ),
         "other": ("Get naloxone today", "Keep it at home, and learn the signs of an overdose."),
         "counselor": ("Give or prescribe naloxone today", "Teach the client and family how to use it."),
     },
