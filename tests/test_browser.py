@@ -763,6 +763,17 @@ def test_why_shows_no_no_answer_unless_it_is_the_sign_itself(
                 assert "naloxone" in answer.text.lower() and "naloxone" in title.lower(), (title, answer.text)
 
 
+def test_a_cards_source_number_opens_the_list_at_that_source(browser: Browser, site: Site) -> None:
+    visit(browser, site, Stop("results", "/results", "self-buyer"))
+    card = browser.find("main section.pattern")
+    browser.click(card.find_element("css selector", "summary"))
+    link = card.find_element("css selector", ".source-refs a")
+    target = (link.get_attribute("href") or "").rpartition("#")[2]
+    browser.click(link)
+    assert browser.script("return document.getElementById('sources').open")
+    assert browser.find(f"#{target}").is_displayed(), target
+
+
 # --- print ------------------------------------------------------------------------------
 
 
