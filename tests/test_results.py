@@ -234,3 +234,13 @@ def test_in_the_uk_the_overdose_page_calls_999() -> None:
     soup = BeautifulSoup(page, "html.parser")
     assert soup.select_one('main a.button--call[href="tel:999"]')
     assert not soup.select('main a[href="tel:911"]')
+
+
+def test_in_the_uk_no_page_of_the_check_says_911() -> None:
+    client = make_app(REGION="UK").test_client()
+    for path in ("/", now_url("overdose_now"), now_url("overdose_self_now")):
+        page = client.get(path).get_data(as_text=True)
+        assert "911" not in page, path
+        assert 'href="tel:999"' in page, path
+    Walker(client).complete("other", {"with_them_now": "yes", "overdose_signs_now": "yes"})
+    assert "911" not in client.get("/results").get_data(as_text=True)
