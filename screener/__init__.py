@@ -12,7 +12,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import bank as bank_module
-from . import intake, security, urls
+from . import intake, plan, security, urls
 from .forms import FormClasses
 from .keys import RotatingCSRFProtect, key_list
 
@@ -56,6 +56,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         TIMEZONE=intake.DEFAULT_TIMEZONE,
         # The canonical base of the FHIR URLs; empty: the address the request came to.
         PUBLIC_URL="",
+        # Where the site is deployed: which emergency number and helplines lead (US, CA, UK).
+        REGION="US",
     )
     app.config.from_prefixed_env("FLASK")
     app.config.from_prefixed_env("SCREENER")
@@ -99,6 +101,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             f"{len(error.problems)} problem(s):\n{lines}"
         ) from None
 
+    problem = plan.region_problem(app.config["REGION"], app.extensions["bank"])
+    if problem:
+        raise SystemExit(f"screener: {problem}.")
     app.extensions["forms"] = FormClasses(app.extensions["bank"])
     security.install(app)
     urls.install(app, app.extensions["bank"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from flask import (
@@ -24,8 +25,8 @@ from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, SecurityError
 from werkzeug.wrappers import Response
 
-from . import answers, csrf, forms, intake, rules
-from .bank import Bank, Finding, Question, Section, tel_uri
+from . import answers, csrf, forms, intake, plan, rules
+from .bank import Bank, Finding, Question, Resource, Section, tel_uri
 
 bp = Blueprint("screener", __name__)
 log = logging.getLogger(__name__)
@@ -88,10 +89,35 @@ def call_links(text: str) -> Markup:
     ))
 
 
+EMERGENCY_IN_TEXT = re.compile(r"\b911\b")
+
+
+@bp.app_template_filter("here")
+def here(text: str) -> str:
+    """Say the deployment region's emergency number where the bank's words say 911."""
+    phone = get_bank().resources[get_region().emergency].phone
+    return text if phone == "911" else EMERGENCY_IN_TEXT.sub(phone, text)
+
+
+def get_region() -> plan.Region:
+    """Return the region the site is deployed for (checked at start-up)."""
+    return plan.REGIONS[current_app.config["REGION"]]
+
+
+def local_resources(ids: Iterable[str]) -> list[Resource]:
+    """Return helplines by id, swapped for the deployment region's own, each once."""
+    region = get_region()
+    local = [rid for r in ids if (rid := region.local(r)) is not None]
+    return [get_bank().resources[rid] for rid in dict.fromkeys(local)]
+
+
 @bp.app_context_processor
 def page_context() -> dict[str, Any]:
     config = current_app.config
+    region = get_region()
     return {
+        "region": region, "emergency_line": get_bank().resources[region.emergency],
+        "crisis_line": get_bank().resources[region.crisis], "local_lines": local_resources,
         "bank": get_bank(), "has_answers": answers.has_answers(session),
         "idle_time": duration(int(config["IDLE_MINUTES"])),
         "lifetime": duration(int(config["LIFETIME_MINUTES"])),
@@ -250,7 +276,7 @@ def now(finding_id: str) -> Any:
     audience = saved.audience if saved else "self"
     if audience not in finding.audiences:
         abort(404)
-    resources = [get_bank().resources[r] for r in finding.resources]
+    resources = local_resources(finding.resources)
     return render_template("now.html", finding=finding, audience=audience, form=form,
                            resources=resources, in_check=saved is not None)
 
@@ -286,16 +312,20 @@ def results() -> Any:
         return redirect(target)
     if report.ending:
         # Nothing more was asked (no opioids named): a short page, not a results page.
-        return render_template("end.html", report=report, audience=saved.audience)
+        return render_template("end.html", report=report, audience=saved.audience,
+                               helplines=plan.helplines(report, saved.answers, saved.audience,
+                                                        get_region(), bank))
     learn = {f.id: bank.learn[f.finding.learn] for f in report.findings if f.finding.learn}
     today = intake.local_date(intake.local_now(current_app.config["TIMEZONE"]))
     record = notes_text = None
     if saved.audience == intake.AUDIENCE:
         record = intake.build(bank, saved.answers, report)
         notes_text = intake.as_text(record, today)
+    kept = rules.relevant_answers(bank, saved.answers, saved.audience)
     return render_template(
         "results.html", report=report, audience=saved.audience, learn=learn, today=today,
         intake=record, notes_text=notes_text,
+        plan=plan.build(report, kept, saved.audience, get_region(), bank),
     )
 
 

@@ -52,7 +52,15 @@ from tests.browser import (
     worried_answers,
     yes_to,
 )
-from tests.conftest import SECRET, Walker, heaviest_answers, now_url, section_url
+from tests.conftest import (
+    SECRET,
+    TWO_PATTERNS,
+    Walker,
+    heaviest_answers,
+    heavy_walks,
+    now_url,
+    section_url,
+)
 from tests.servers import HttpClient, neutral_site, serve
 
 pytestmark = pytest.mark.browser
@@ -99,11 +107,19 @@ class Site:
                 walker.complete(audience, CRISIS_STATES[how])
             elif how == "heaviest":
                 walker.complete(audience, heaviest_answers(self.bank))
+            elif how in HEAVY:
+                walker.complete(audience, heavy_walks(self.bank)[how][1])
+            elif how == "two":
+                walker.complete(audience, TWO_PATTERNS[audience])
             else:
                 walker.complete(audience, worried_answers(self.bank))
             self.cookies[state] = {c.name: str(c.value) for c in client.jar if c.name.startswith("screener")}
         return self.cookies[state]
 
+
+# The three heavy walks of the results page, as cookie states: audience-name.
+HEAVY = {"buyer": "self", "parent": "other", "intake": "counselor"}
+HEAVY_STATES = [f"{audience}-{name}" for name, audience in HEAVY.items()]
 
 # Safety answers that interrupt the questions, by the name used in a cookie state.
 CRISIS_STATES = {
@@ -540,6 +556,8 @@ def stops(site: Site) -> list[Stop]:
         Stop("results-other", "/results", "other-worried"),
         Stop("results-counselor", "/results", "counselor-worried"),
         Stop("results-counselor-heaviest", "/results", "counselor-heaviest"),
+        Stop("results-self-heavy", "/results", "self-buyer"),
+        Stop("results-other-heavy", "/results", "other-parent"),
         Stop("client-copy", "/results/client-copy", "counselor-heaviest"),
         Stop("emergency", now_url("overdose_now", site.bank), "other-started"),
         Stop("emergency-988", now_url("suicide_thoughts", site.bank), "self-started"),
@@ -698,6 +716,64 @@ def test_the_counselor_summary_after_an_interrupt_prints_reported_at_intake(
     assert 1 <= pdf_pages(pdf) <= 2
 
 
+# --- the results page on a phone ----------------------------------------------------------
+
+CLOSE_ALL_JS = "document.querySelectorAll('details').forEach(d => { d.open = false; });"
+OPEN_ALL_JS = "document.querySelectorAll('details').forEach(d => { d.open = true; });"
+
+
+@pytest.mark.parametrize("state", HEAVY_STATES)
+def test_on_a_phone_the_first_screen_says_what_the_answers_show_and_offers_a_call(
+    browser: Browser, site: Site, state: str
+) -> None:
+    set_viewport(browser, *PHONE)
+    visit(browser, site, Stop("results", "/results", state))
+    assert browser.script("return window.scrollY") == 0
+    meaning = browser.script(BOX_JS, browser.find("main .next-steps__meaning"))
+    assert meaning["top"] >= 0 and meaning["bottom"] <= meaning["viewport"], f"below the fold: {meaning}"
+    calls = [browser.script(BOX_JS, link) for link in
+             browser.all('main .next-steps a[href^="tel:"], main .next-steps a[href^="sms:"]')]
+    assert any(box["bottom"] <= box["viewport"] for box in calls), f"no call or text on screen: {calls}"
+
+
+@pytest.mark.parametrize("state", HEAVY_STATES)
+def test_on_a_phone_the_whole_results_page_is_at_most_4000px_with_details_closed(
+    browser: Browser, site: Site, state: str
+) -> None:
+    set_viewport(browser, *PHONE)
+    visit(browser, site, Stop("results", "/results", state))
+    browser.script(CLOSE_ALL_JS)
+    height = browser.script("return document.documentElement.scrollHeight")
+    assert height <= 4000, f"{state}: {height}px"
+    assert len(browser.all("main h2[id^=finding-]")) >= 8, "a heavy walk should show many patterns"
+
+
+@pytest.mark.parametrize("state", HEAVY_STATES)
+def test_why_shows_no_no_answer_unless_it_is_the_sign_itself(
+    browser: Browser, site: Site, state: str
+) -> None:
+    set_viewport(browser, *PHONE)
+    visit(browser, site, Stop("results", "/results", state))
+    browser.script(OPEN_ALL_JS)
+    for card in browser.all("main section.pattern"):
+        title = card.find_element("css selector", "h2").text
+        for answer in card.find_elements("css selector", ".triggers li"):
+            assert answer.is_displayed()
+            if answer.text.endswith("Answered: No"):
+                assert "naloxone" in answer.text.lower() and "naloxone" in title.lower(), (title, answer.text)
+
+
+def test_a_cards_source_number_opens_the_list_at_that_source(browser: Browser, site: Site) -> None:
+    visit(browser, site, Stop("results", "/results", "self-buyer"))
+    card = browser.find("main section.pattern")
+    browser.click(card.find_element("css selector", "summary"))
+    link = card.find_element("css selector", ".source-refs a")
+    target = (link.get_attribute("href") or "").rpartition("#")[2]
+    browser.click(link)
+    assert browser.script("return document.getElementById('sources').open")
+    assert browser.find(f"#{target}").is_displayed(), target
+
+
 # --- print ------------------------------------------------------------------------------
 
 
@@ -750,6 +826,27 @@ def test_the_heaviest_counselor_summary_prints_on_two_pages_at_most(
         start = " ".join(row.text.split()[:3])
         assert start in text, f"{paper}: the row {row.text!r} is not printed"
     assert not screen_only_parts_printed(browser, pdf), f"{paper}: printed screen-only parts"
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+@pytest.mark.parametrize(
+    ("state", "most"), [("self-two", 1), ("other-two", 1), ("self-buyer", 2), ("other-parent", 2)]
+)
+def test_the_self_and_family_results_print_compactly(
+    browser: Browser, site: Site, paper: str, state: str, most: int, tmp_path: Path
+) -> None:
+    require("pdftotext", "pdfinfo")
+    pdf, _ = printed(browser, site, Stop(state, "/results", state), paper, tmp_path)
+    cards = browser.all("main section.pattern")
+    assert len(cards) == 2 if most == 1 else len(cards) >= 8
+    pages = pdf_pages(pdf)
+    assert 1 <= pages <= most, f"{state} on {paper}: {pages} pages"
+    text = " ".join(pdf_text(pdf).split())
+    # Printed open: each pattern's steps and the answers behind it, and the sources by number.
+    assert "What you can do" in text and "Why you are seeing this" in text and "Sources" in text
+    assert "What it means, what can help, why" not in text
+    assert "not a diagnosis" in text
+    assert not screen_only_parts_printed(browser, pdf), f"{state}: printed screen-only parts"
 
 
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
@@ -808,6 +905,7 @@ SHOTS = [
     ("results-self", Stop("results-self", "/results", "self-some")),
     ("results-other", Stop("results-other", "/results", "other-some")),
     ("results-counselor", Stop("results-counselor", "/results", "counselor-some")),
+    ("results-heavy", Stop("results-heavy", "/results", "self-buyer")),
 ]
 
 

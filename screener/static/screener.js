@@ -55,6 +55,31 @@
   Array.prototype.forEach.call(document.querySelectorAll(".print-hint"), function (hint) {
     hint.hidden = true;
   });
+  Array.prototype.forEach.call(document.querySelectorAll(".js-print-link"), function (link) {
+    link.addEventListener("click", function (event) { event.preventDefault(); window.print(); });
+  });
+
+  // A printout shows every disclosure open (CSS does it too, where the browser can).
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    opened = Array.prototype.filter.call(document.querySelectorAll("details:not([open])"), function (d) {
+      d.open = true;
+      return true;
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (d) { d.open = false; });
+    opened = [];
+  });
+
+  // A link to a numbered source opens the list it sits in.
+  function openTarget() {
+    var target = location.hash && document.getElementById(location.hash.slice(1));
+    var box = target && target.closest && target.closest("details");
+    if (box && !box.open) { box.open = true; target.scrollIntoView(); }
+  }
+  window.addEventListener("hashchange", openTarget);
+  openTarget();
 
   // "None of these" is exclusive: choosing it clears the others, and the other way round.
   Array.prototype.forEach.call(document.querySelectorAll("input[data-exclusive]"), function (none) {

@@ -1,0 +1,346 @@
+"""What the results page says first: a plain meaning, a few actions, help that fits the reader.
+
+Pure Python (no Flask): a Report and the person's answers in, a Plan out. The wording tables
+and the regions live here, once; templates only lay them out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from .bank import AllOf, AnswerIs, Bank, Condition, Resource, Source
+from .rules import Answers, FindingResult, Report, Trigger
+
+# --- regions ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Region:
+    """Which emergency number and helplines lead where the site is deployed."""
+
+    code: str
+    name: str
+    emergency: str  # the emergency number
+    crisis: str  # a line to call (or text) in a crisis
+    crisis_label: str  # what the strip calls it
+    crisis_short: str
+    talk: str  # a free line to talk things through
+    talk_short: str
+    spotter: str | None  # someone stays on the line while a person uses
+    lead: tuple[str, ...]  # helplines that come first on every results page
+
+    def local(self, resource_id: str) -> str | None:
+        """Return this region's counterpart of a US resource id (None: there is none)."""
+        swap = {"emergency_911": self.emergency, "lifeline_988": self.crisis,
+                "samhsa_helpline": self.talk, "never_use_alone": self.spotter}
+        return swap.get(resource_id, resource_id) if self.code != "US" else resource_id
+
+
+REGIONS: Mapping[str, Region] = MappingProxyType({
+    "US": Region("US", "United States", "emergency_911", "lifeline_988", "Suicide or crisis", "988",
+                 "samhsa_helpline", "SAMHSA", "never_use_alone", ()),
+    "CA": Region("CA", "Canada", "ca_911", "ca_988", "Suicide or crisis", "9-8-8",
+                 "ca_988", "9-8-8", "ca_nors", ("ca_988", "ca_911", "ca_nors")),
+    "UK": Region("UK", "United Kingdom", "uk_999", "uk_samaritans", "To talk to someone", "Samaritans",
+                 "uk_frank", "FRANK", None, ("uk_999", "uk_samaritans", "uk_frank")),
+})
+
+
+def region_problem(code: object, bank: Bank) -> str | None:
+    """Return why a SCREENER_REGION value cannot be used, or None when it can."""
+    if code not in REGIONS:
+        return f"unknown region {code!r} in SCREENER_REGION: use one of {', '.join(REGIONS)}"
+    region = REGIONS[str(code)]
+    needed = [region.emergency, region.crisis, region.talk, *region.lead]
+    missing = [r for r in needed + [region.spotter or region.talk] if r not in bank.resources]
+    if missing:
+        return f"the question bank has no helpline {', '.join(missing)} for region {code}"
+    return None
+
+
+# --- actions ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Action:
+    """One thing to do next, with its own call, text or link button."""
+
+    key: str
+    title: str
+    detail: str
+    resource: Resource | None = None
+    learn: str | None = None  # a learn page to open, when there is no number
+    link_text: str = ""
+
+
+# What each pattern asks of the reader first, most urgent first, by action key.
+FINDING_ACTIONS: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "suicide_past_month": ("crisis",),
+    "suicide_unsure": ("crisis",),
+    "overdose_check_on_them": ("emergency",),
+    "overdose_risk": ("naloxone", "spotter", "talk"),
+    "injecting": ("naloxone", "spotter", "talk"),
+    "naloxone_gap": ("naloxone",),
+    "hyperalgesia": ("prescriber",),
+    "tolerance_expected": ("prescriber",),
+    "dependence_expected": ("prescriber",),
+    "wants_change": ("prescriber",),
+    "addiction_signs": ("talk",), "misuse_pattern": ("talk",), "self_treating": ("talk",),
+    "tolerance_watch": ("talk",), "dependence_watch": ("talk",), "found_items": ("talk",),
+    "signs_noticed": ("talk",), "young_person": ("talk",), "pregnancy": ("talk",),
+})
+# Families are never sent to a line for the person who uses; counselors act for the client.
+SKIP_ACTIONS = {"other": {"spotter"}, "counselor": {"spotter"}}
+
+# Title and one line per action key and audience. {talk} is the region's line to talk to.
+ACTION_WORDS: Mapping[str, Mapping[str, tuple[str, str]]] = MappingProxyType({
+    "crisis": {
+        "self": ("Talk to someone now: free, any hour", "A crisis counselor listens, day or night."),
+        "other": ("Talk to someone today: free, any hour", "A crisis counselor can help you and them."),
+        "counselor": ("Connect the client with a crisis line", "Free, any hour, call or text."),
+    },
+    "emergency": {
+        "other": (
+            "If they will not wake, call at once",
+            "Slow or no breathing, blue lips: call, and give naloxone.",
+        ),
+    },
+    "naloxone": {
+        "self": (
+            "Get naloxone today",
+            "Pharmacies sell it without a prescription. Keep it close, and show others where.",
+        ),
+        "other": ("Get naloxone today", "Keep it at home, and learn the signs of an overdose."),
+        "counselor": ("Give or prescribe naloxone today", "Teach the client and family how to use it."),
+    },
+    "spotter": {
+        "self": (
+            "Never use alone",
+            "Call first: someone stays on the line and sends help if you stop answering.",
+        ),
+    },
+    "talk": {
+        "self": (
+            "Talk it through: {talk}, free, any hour",
+            "Ask about treatment and support near you. Private.",
+        ),
+        "other": (
+            "Talk it through: {talk}, free, any hour",
+            "Family members can call too, about how to help.",
+        ),
+        "counselor": (
+            "Referral line: {talk}, free, any hour",
+            "Treatment and support services near the client.",
+        ),
+    },
+    "prescriber": {
+        "self": (
+            "Talk with your prescriber before changing the dose",
+            "Do not raise it or stop suddenly on your own.",
+        ),
+        "other": ("Encourage a talk with their prescriber", "Before any change to the dose."),
+        "counselor": ("Coordinate with the prescriber", "Before any change to the dose."),
+    },
+})
+
+
+def _action(key: str, audience: str, region: Region, bank: Bank) -> Action | None:
+    words = ACTION_WORDS.get(key, {}).get(audience)
+    if words is None:
+        return None
+    title, detail = (w.format(talk=region.talk_short) for w in words)
+    if key == "naloxone":
+        return Action(key, title, detail, learn="overdose", link_text="How to get and use it")
+    if key == "prescriber":
+        return Action(key, title, detail, learn="tolerance", link_text="What to ask")
+    resource_id = {"crisis": region.crisis, "emergency": region.emergency, "talk": region.talk,
+                   "spotter": region.spotter}[key]
+    if resource_id is None:
+        return None
+    return Action(key, title, detail, resource=bank.resources[resource_id])
+
+
+def actions(report: Report, audience: str, region: Region, bank: Bank, most: int = 3) -> tuple[Action, ...]:
+    """Return one to three actions, most urgent first, each said once."""
+    keys = [key for care in report.aftercare for key in FINDING_ACTIONS.get(care.id, ())]
+    keys += [key for result in report.findings for key in FINDING_ACTIONS.get(result.id, ())]
+    skip = SKIP_ACTIONS.get(audience, set())
+    chosen = [a for key in dict.fromkeys(keys) if key not in skip
+              and (a := _action(key, audience, region, bank)) is not None]
+    chosen = chosen[:most]
+    # Someone to call is always among them: a frightened reader needs a number, not only a page.
+    if not any(a.resource for a in chosen):
+        talk = _action("talk", audience, region, bank)
+        assert talk is not None
+        chosen = chosen[: most - 1] + [talk]
+    return tuple(chosen)
+
+
+# --- what the answers show --------------------------------------------------------------
+
+WHO = {"self": "Your answers show", "other": "What you have seen or been told shows",
+       "counselor": "The client’s answers show"}
+PATTERN = {"self": "worth talking about", "other": "worth talking about", "counselor": "worth exploring"}
+NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def _count(n: int, word: str) -> str:
+    return f"{NUMBERS[n] if n < len(NUMBERS) else n} {word}{'' if n == 1 else 's'}"
+
+
+def meaning(report: Report, audience: str) -> str:
+    """Say in one plain sentence what the answers show: how many patterns, how pressing."""
+    findings = report.findings
+    if not findings:
+        return {
+            "self": "Your answers did not match the patterns this check looks for.",
+            "other": "What you told us did not match the patterns this check looks for.",
+            "counselor": "The client’s answers did not match the patterns this check looks for.",
+        }[audience]
+    urgent = sum(1 for f in findings if f.level in {"emergency", "urgent"})
+    sentence = f"{WHO[audience]} {_count(len(findings), 'pattern')} {PATTERN[audience]}"
+    if urgent:
+        today = "needs" if urgent == 1 else "need"
+        sentence += f", and {'it' if len(findings) == 1 else NUMBERS[urgent] if urgent < 11 else urgent}"
+        sentence += f"{'' if len(findings) == 1 else ' of them'} {today} action today"
+    return sentence + "."
+
+
+# --- help that fits the reader ----------------------------------------------------------
+
+# US order of helplines by who is reading and their situation; others keep the report's order.
+HELP_ORDER: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "other": ("samhsa_helpline", "findtreatment", "lifeline_988", "poison_help", "never_use_alone"),
+    "buying": ("never_use_alone", "samhsa_helpline", "findtreatment", "lifeline_988"),
+    "self": ("samhsa_helpline", "findtreatment", "lifeline_988", "never_use_alone"),
+    "counselor": ("samhsa_helpline", "findtreatment", "lifeline_988", "never_use_alone"),
+})
+STREET = frozenset({"street_pills", "heroin", "street", "moud_street"})
+
+
+def _chosen(answers: Answers, question_id: str) -> tuple[str, ...]:
+    answer = answers.get(question_id, ())
+    return answer if isinstance(answer, tuple) else (answer,)
+
+
+def situation(answers: Answers, audience: str) -> str:
+    """Name the reader's situation: "buying", "prescribed_pain", or the audience itself."""
+    if audience != "self":
+        return audience
+    if STREET.intersection(_chosen(answers, "what_used")) or answers.get("others_pills") == "yes":
+        return "buying"
+    if answers.get("has_prescription") == "yes" and answers.get("takes_for_pain") == "yes":
+        return "prescribed_pain"
+    return "self"
+
+
+def helplines(report: Report, answers: Answers, audience: str, region: Region,
+              bank: Bank) -> tuple[Resource, ...]:
+    """Return the report's helplines for this reader and region: the region's first, each once."""
+    ids = list(region.lead)
+    ids += [local for r in report.resources if (local := region.local(r.id)) is not None]
+    order = HELP_ORDER.get(situation(answers, audience), HELP_ORDER["self"])
+    if region.code == "US":
+        ids.sort(key=lambda rid: order.index(rid) if rid in order else len(order))
+    return tuple(bank.resources[rid] for rid in dict.fromkeys(ids))
+
+
+# --- the cards --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Card:
+    """A pattern as a compact card: one line shown, the rest behind a native disclosure."""
+
+    result: FindingResult
+    line: str
+    rest: str
+    steps: tuple[str, ...]
+    why: tuple[Trigger, ...]
+    sources: tuple[int, ...]  # numbers in the page's one list of sources
+
+
+FIRST_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
+def _direct_questions(condition: Condition) -> set[str]:
+    """Return the questions a condition tests at its top level (the sign itself)."""
+    if isinstance(condition, AnswerIs):
+        return {condition.question}
+    if isinstance(condition, AllOf):
+        return {item.question for item in condition.items if isinstance(item, AnswerIs)}
+    return set()
+
+
+def why(result: FindingResult, answers: Answers) -> tuple[Trigger, ...]:
+    """Return the answers that point to a pattern: a "No" only when it is the sign itself."""
+    direct = _direct_questions(result.finding.when)
+    return tuple(t for t in result.triggers
+                 if answers.get(t.question_id) != "no" or t.question_id in direct)
+
+
+class SourceList:
+    """Every source on a page once, numbered in the order first cited."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[str, int] = {}
+        self.sources: list[Source] = []
+
+    def cite(self, sources: Iterable[Source]) -> tuple[int, ...]:
+        numbers = []
+        for source in sources:
+            if source.url not in self.numbers:
+                self.sources.append(source)
+                self.numbers[source.url] = len(self.sources)
+            numbers.append(self.numbers[source.url])
+        return tuple(dict.fromkeys(numbers))
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything the results page lays out, in order."""
+
+    meaning: str
+    actions: tuple[Action, ...]
+    cards: tuple[Card, ...]
+    aftercare_sources: Mapping[str, tuple[int, ...]]
+    helplines: tuple[Resource, ...]
+    helpline_sources: Mapping[str, tuple[int, ...]]
+    sources: tuple[Source, ...]
+    situation: str
+    many_unsure: bool
+
+
+MANY_UNSURE = 3
+
+
+def build(report: Report, answers: Answers, audience: str, region: Region, bank: Bank) -> Plan:
+    """Build the results page's plan from a report and the answers behind it."""
+    cited = SourceList()
+    aftercare = {care.id: cited.cite(care.finding.sources) for care in report.aftercare}
+    cards: list[Card] = []
+    said: set[str] = set()
+    for result in report.findings:
+        line, *more = FIRST_SENTENCE.split(result.explanation, maxsplit=1)
+        rest = more[0] if more else ""
+        # A step several patterns share is said once, under the first (most urgent) of them.
+        steps = tuple(step for step in result.steps if step not in said)
+        said.update(result.steps)
+        cards.append(Card(result, line, rest, steps, why(result, answers),
+                          cited.cite(result.finding.sources)))
+    lines = helplines(report, answers, audience, region, bank)
+    line_sources = {r.id: cited.cite(r.sources) for r in lines}
+    return Plan(
+        meaning=meaning(report, audience),
+        actions=actions(report, audience, region, bank),
+        cards=tuple(cards),
+        aftercare_sources=MappingProxyType(aftercare),
+        helplines=lines,
+        helpline_sources=MappingProxyType(line_sources),
+        sources=tuple(cited.sources),
+        situation=situation(answers, audience),
+        many_unsure=report.unsure >= MANY_UNSURE,
+    )

@@ -1,0 +1,246 @@
+"""The results page: what to do first, short cards, sources once, help that fits the reader."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+
+from screener import plan, rules
+from screener.bank import Bank
+from tests.conftest import HEAVY_BUYER, TWO_PATTERNS, Walker, heavy_walks, make_app, now_url
+
+WALKS = ["buyer", "parent", "intake"]
+DIAGNOSTIC = r"diagnos|disorder|addict|\byou have (a|an|opioid)|mild|moderate|severe"
+
+
+def results_page(audience: str, answers: dict[str, Any], **config: Any) -> BeautifulSoup:
+    client = make_app(**config).test_client()
+    Walker(client).complete(audience, answers)
+    response = client.get("/results")
+    assert response.status_code == 200
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+@pytest.fixture(scope="module")
+def heavy(bank: Bank) -> dict[str, BeautifulSoup]:
+    return {name: results_page(audience, answers) for name, (audience, answers) in heavy_walks(bank).items()}
+
+
+def helpline_names(soup: BeautifulSoup) -> list[str]:
+    return [h.get_text(strip=True) for h in soup.select("main .resources .resource__name")]
+
+
+@pytest.mark.parametrize("walk", WALKS)
+def test_what_to_do_next_comes_first_with_one_to_three_actions_each_with_a_way_to_act(
+    heavy: dict[str, BeautifulSoup], walk: str
+) -> None:
+    main = heavy[walk].main
+    first = main.find(["section", "div", "details"], recursive=False)
+    assert "next-steps" in first["class"], f"{walk}: the page starts with {first.get('class')}"
+    meaning = first.select_one(".next-steps__meaning").get_text(" ", strip=True)
+    assert meaning.endswith(".") and meaning.count(".") == 1, meaning
+    assert not re.search(DIAGNOSTIC, meaning, re.I), meaning
+    steps = first.select(".next-step")
+    assert 1 <= len(steps) <= 3
+    titles = [s.select_one(".next-step__title").get_text(strip=True) for s in steps]
+    assert len(set(titles)) == len(titles), titles
+    for step in steps:
+        assert step.select('a[href^="tel:"], a[href^="sms:"], a[href^="/learn/"]'), step
+    assert first.select('a[href^="tel:"]'), f"{walk}: no number to call in the first panel"
+    assert first.select_one("a.js-print-link"), "no print or save link in the panel"
+
+
+def test_a_person_buying_pills_is_told_naloxone_and_never_use_alone_first(
+    heavy: dict[str, BeautifulSoup]
+) -> None:
+    soup = heavy["buyer"]
+    titles = [t.get_text(strip=True) for t in soup.select(".next-step__title")]
+    assert titles[:2] == ["Get naloxone today.", "Never use alone."], titles
+    assert helpline_names(soup)[0] == "Never Use Alone"
+    assert "test strips" in soup.select_one("#finding-1").find_parent("section").get_text()
+
+
+def test_a_family_member_is_pointed_to_samhsa_first_and_never_to_never_use_alone_first(
+    heavy: dict[str, BeautifulSoup]
+) -> None:
+    soup = heavy["parent"]
+    names = helpline_names(soup)
+    assert names[0] == "SAMHSA National Helpline", names
+    assert names.index("Never Use Alone") == len(names) - 1
+    assert "Never use alone" not in soup.select_one(".next-steps").get_text()
+
+
+def test_a_prescribed_pain_patient_is_pointed_to_the_prescriber_and_pharmacist_first() -> None:
+    soup = results_page("self", TWO_PATTERNS["self"])
+    assert helpline_names(soup)[0] == "Your prescriber and pharmacist"
+    assert soup.select(".next-step__title")[0].get_text(strip=True).startswith("Talk with your prescriber")
+
+
+@pytest.mark.parametrize("walk", WALKS)
+def test_the_samhsa_helpline_block_appears_once(heavy: dict[str, BeautifulSoup], walk: str) -> None:
+    assert helpline_names(heavy[walk]).count("SAMHSA National Helpline") == 1
+
+
+@pytest.mark.parametrize("walk", WALKS)
+def test_each_source_is_listed_once_at_the_end_and_each_card_links_to_its_own(
+    heavy: dict[str, BeautifulSoup], walk: str, bank: Bank
+) -> None:
+    soup = heavy[walk]
+    listed = [a["href"] for a in soup.select("#sources li > a")]
+    assert listed and len(listed) == len(set(listed)), "a source is listed twice"
+    contact = {a["href"] for a in soup.select(".resource__ways a")}
+    for url in listed:
+        count = sum(1 for a in soup.select("a[href]") if a["href"] == url)
+        assert count == 1 + (url in contact), f"{url} appears {count} times"
+    titles = {f.title.get(a): f for f in bank.findings for a in f.title.by_audience}
+    numbers = {li["id"]: li.a["href"] for li in soup.select("#sources li")}
+    for card in soup.select("section.pattern"):
+        title = card.h2.get_text(" ", strip=True).split(" ", 0)[0]
+        finding = next(f for t, f in titles.items() if title.endswith(t))
+        cited = {numbers[a["href"][1:]] for a in card.select(".source-refs a")}
+        assert cited == {s.url for s in finding.sources}, title
+        assert not card.select('a[href^="http"]'), f"{title}: a source link inside the card"
+
+
+@pytest.mark.parametrize("walk", WALKS)
+def test_addresses_in_the_page_stay_neutral(heavy: dict[str, BeautifulSoup], walk: str) -> None:
+    soup = heavy[walk]
+    ids = [tag["id"] for tag in soup.find_all(id=True)]
+    targets = [a["href"] for a in soup.select("a[href]") if a["href"].startswith(("#", "/"))]
+    for word in ids + targets:
+        assert not re.search(r"overdos|suicid|addict|naloxone|opioid", word, re.I), word
+
+
+@pytest.mark.parametrize("walk", WALKS)
+def test_why_lists_no_no_answer_unless_it_is_the_sign_itself(
+    heavy: dict[str, BeautifulSoup], walk: str
+) -> None:
+    for card in heavy[walk].select("section.pattern"):
+        title = card.h2.get_text(" ", strip=True)
+        for answer in card.select(".triggers li"):
+            if answer.select_one(".triggers__a").get_text(strip=True) == "Answered: No":
+                question = answer.select_one(".triggers__q").get_text(strip=True)
+                assert "naloxone" in question.lower() and "naloxone" in title.lower(), (title, question)
+
+
+def test_a_shared_step_is_said_once(heavy: dict[str, BeautifulSoup]) -> None:
+    for soup in heavy.values():
+        steps = [li.get_text(" ", strip=True) for li in soup.select("section.pattern .list--bullet li")]
+        assert len(steps) == len(set(steps))
+
+
+@pytest.mark.parametrize("audience", ["self", "other", "counselor"])
+def test_a_result_with_no_pattern_has_its_own_lede(audience: str) -> None:
+    soup = results_page(audience, {})
+    assert "did not match the patterns" in soup.select_one(".next-steps__meaning").get_text()
+    assert "not an all-clear" in soup.select_one(".no-pattern").get_text()
+    assert not soup.select(".patterns__intro, section.pattern")
+    assert soup.select(".next-steps a[href^='tel:']")
+
+
+# Sure answers to the choice questions, whose quiet default in the Walker is their last option.
+SURE = {"their_age": "over_25", "how_long": "over_three", "use_frequency": "daily", "last_use": "today",
+        "dose_up_effect": "no_increase", "dose_down_effect": "no_decrease", "pregnant": "no"}
+
+
+@pytest.mark.parametrize("audience", ["self", "other", "counselor"])
+def test_many_not_sure_answers_get_a_kind_line_in_every_audience(audience: str) -> None:
+    unsure = {"more_for_same": "unsure", "same_dose_less": "unsure", "craving": "unsure",
+              "time_spent": "unsure", "gave_up": "unsure"}
+    kind = results_page(audience, {**SURE, **unsure}).select_one(".kind-line")
+    assert kind is not None, audience
+    assert "normal" in kind.get_text() and "SAMHSA" in kind.get_text() and "988" in kind.get_text()
+    one = results_page(audience, {**SURE, "craving": "unsure"})
+    assert one.select_one(".kind-line") is None and "1 answer was “Not sure”" in one.get_text()
+
+
+def test_in_canada_the_strip_and_the_first_helplines_are_canadian() -> None:
+    soup = results_page("self", HEAVY_BUYER, REGION="CA")
+    strip = soup.select_one(".emergency-strip").get_text(" ", strip=True)
+    assert "call 911" in strip and "9-8-8" in strip, strip
+    assert soup.select_one('.emergency-strip a[href="sms:988"]')
+    names = helpline_names(soup)
+    assert names[:3] == ["9-8-8 Suicide Crisis Helpline (Canada)", "Emergency services in Canada (911)",
+                         "National Overdose Response Service (Canada)"], names
+    panel = soup.select_one(".next-steps")
+    assert panel.select_one('a[href="tel:18886886677"]'), "Never use alone should call NORS in Canada"
+    assert "SAMHSA" not in panel.get_text()
+
+
+def test_in_the_uk_every_page_leads_with_999_and_the_help_page_still_lists_every_region() -> None:
+    client = make_app(REGION="UK").test_client()
+    start = BeautifulSoup(client.get("/").get_data(as_text=True), "html.parser")
+    strip = start.select_one(".emergency-strip")
+    assert strip.select_one('a[href="tel:999"]') and strip.select_one('a[href="tel:116123"]')
+    help_page = client.get("/help").get_data(as_text=True)
+    for name in ("United States", "Canada", "United Kingdom"):
+        assert name in help_page
+
+
+@pytest.mark.parametrize("value", ["FR", "", "us", "1"])
+def test_an_unknown_region_stops_start_up_with_a_clear_message(value: str) -> None:
+    with pytest.raises(SystemExit, match="SCREENER_REGION"):
+        make_app(REGION=value)
+
+
+def test_the_default_region_is_the_united_states(bank: Bank) -> None:
+    soup = BeautifulSoup(make_app().test_client().get("/").get_data(as_text=True), "html.parser")
+    strip = soup.select_one(".emergency-strip")
+    assert strip.select_one('a[href="tel:911"]') and strip.select_one('a[href="sms:988"]')
+
+
+# --- the plan, without the app -------------------------------------------------------------
+
+
+def report_for(bank: Bank, audience: str, answers: dict[str, Any]) -> rules.Report:
+    clean = {k: tuple(v) if isinstance(v, list) else v for k, v in answers.items()}
+    return rules.evaluate(bank, clean, audience)
+
+
+@pytest.mark.parametrize("region", sorted(plan.REGIONS))
+def test_every_region_gives_actions_with_someone_to_call(bank: Bank, region: str) -> None:
+    for audience, answers in heavy_walks(bank).values():
+        report = report_for(bank, audience, answers)
+        actions = plan.actions(report, audience, plan.REGIONS[region], bank)
+        assert 1 <= len(actions) <= 3 and any(a.resource for a in actions)
+        assert len({a.key for a in actions}) == len(actions)
+
+
+def test_the_meaning_counts_patterns_and_says_how_many_need_action_today(bank: Bank) -> None:
+    report = report_for(bank, "self", HEAVY_BUYER)
+    assert plan.meaning(report, "self") == (
+        "Your answers show eight patterns worth talking about, and one of them needs action today.")
+
+
+@pytest.mark.parametrize(("region", "first"), [("US", "SAMHSA National Helpline"),
+                                               ("CA", "9-8-8 Suicide Crisis Helpline (Canada)")])
+def test_the_no_opioids_end_page_still_works_and_leads_with_the_regions_helplines(
+    region: str, first: str
+) -> None:
+    client = make_app(REGION=region).test_client()
+    Walker(client).complete("self", {"what_used": ["none"]})
+    response = client.get("/results")
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    assert "page-end" in soup.body["class"]
+    assert helpline_names(soup)[0] == first
+
+
+def test_in_the_uk_the_overdose_page_calls_999() -> None:
+    page = make_app(REGION="UK").test_client().get(now_url("overdose_now")).get_data(as_text=True)
+    soup = BeautifulSoup(page, "html.parser")
+    assert soup.select_one('main a.button--call[href="tel:999"]')
+    assert not soup.select('main a[href="tel:911"]')
+
+
+def test_in_the_uk_no_page_of_the_check_says_911() -> None:
+    client = make_app(REGION="UK").test_client()
+    for path in ("/", now_url("overdose_now"), now_url("overdose_self_now")):
+        page = client.get(path).get_data(as_text=True)
+        assert "911" not in page, path
+        assert 'href="tel:999"' in page, path
+    Walker(client).complete("other", {"with_them_now": "yes", "overdose_signs_now": "yes"})
+    assert "911" not in client.get("/results").get_data(as_text=True)
