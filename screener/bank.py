@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from .paths import content
+
 AUDIENCES: tuple[str, ...] = ("self", "other", "counselor")
 LEVELS: tuple[str, ...] = ("emergency", "urgent", "talk_soon", "info")
 QUESTION_TYPES: tuple[str, ...] = ("yesno", "choice", "multi")
@@ -21,7 +23,7 @@ REGIONS: tuple[str, ...] = ("US", "CA", "UK")
 UNSURE = "unsure"
 YESNO_VALUES: tuple[str, ...] = ("yes", "no", UNSURE)
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "questions.yaml"
+DEFAULT_PATH = content("questions.yaml")
 
 
 class BankError(Exception):

@@ -81,11 +81,12 @@ def app_env(secret: str, **settings: str) -> dict[str, str]:
 
 @contextmanager
 def start(command: list[str], env: Mapping[str, str], port: int, access_log: Path | None = None,
-          base: str | None = None, context: ssl.SSLContext | None = None) -> Iterator[Server]:
+          base: str | None = None, context: ssl.SSLContext | None = None,
+          cwd: Path = ROOT) -> Iterator[Server]:
     """Run a server command on loopback in its own process group; stop it afterwards."""
     # A file, not a pipe: a worker that fails to boot must not block the read of its message.
     with tempfile.TemporaryFile() as errors:
-        process = subprocess.Popen(command, cwd=ROOT, env=dict(env), stdout=subprocess.DEVNULL,
+        process = subprocess.Popen(command, cwd=cwd, env=dict(env), stdout=subprocess.DEVNULL,
                                    stderr=errors, start_new_session=True)
         server = Server(base or f"http://127.0.0.1:{port}", port, process, access_log)
         try:
