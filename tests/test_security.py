@@ -331,11 +331,31 @@ def test_an_oversized_body_is_refused_with_a_page(client: FlaskClient, walker: W
     assert "That was too much to send" in response.get_data(as_text=True)
 
 
-def test_too_many_form_parts_are_refused(client: FlaskClient, walker: Walker, bank: Bank) -> None:
+def multipart(fields: list[tuple[str, str]]) -> bytes:
+    """A multipart/form-data body with the one-letter boundary "b", as small as it can be."""
+    parts = [f'--b\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n' for k, v in fields]
+    return ("".join(parts) + "--b--\r\n").encode()
+
+
+@pytest.mark.parametrize("limits", ["shipped", "parts only"])
+def test_too_many_form_parts_are_refused(bank: Bank, limits: str) -> None:
+    """MAX_FORM_PARTS (200) refuses a multipart body with more parts (Werkzeug counts no others).
+
+    With the shipped limits, the 8 KiB form memory limit refuses such a body first (a part takes
+    at least 40 bytes); "parts only" raises the body and memory limits so that only the parts
+    limit can refuse it: with MAX_FORM_PARTS switched off that case gets a 400 instead.
+    """
+    raised = {"MAX_CONTENT_LENGTH": 1024 * 1024, "MAX_FORM_MEMORY_SIZE": 1024 * 1024}
+    client = make_app(**(raised if limits == "parts only" else {})).test_client()
+    walker = Walker(client)
     walker.start("self")
     section_id, _ = first_page(bank)
-    response = client.post(f"/questions/{section_id}", data={f"f{i}": "1" for i in range(400)})
-    assert response.status_code in {400, 413}
+    token = csrf_token(client.get(f"/questions/{section_id}").get_data(as_text=True))
+    body = multipart([("csrf_token", token), *((f"f{i}", "1") for i in range(250))])
+    response = client.post(f"/questions/{section_id}", data=body,
+                           content_type="multipart/form-data; boundary=b")
+    assert response.status_code == 413
+    assert "That was too much to send" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(("method", "path"), [
