@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from screener import answers
@@ -502,6 +502,9 @@ SESSION_KEYS = [*answers.KEYS, "csrf_token", "_flashes", "s", "_permanent", "oth
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(changes=st.dictionaries(st.sampled_from(SESSION_KEYS), ODD_VALUES, min_size=1, max_size=4),
        audience=st.sampled_from(["self", "other", "counselor"]), with_answers=st.booleans())
+# "²" passes str.isdigit() but not int(): it gave a 500 on every page before answers._index
+# also asked for ASCII.
+@example(changes={"k": "²"}, audience="self", with_answers=False)
 def test_validly_signed_odd_cookies_never_break_a_page(
     app: Flask, changes: dict[str, Any], audience: str, with_answers: bool
 ) -> None:
