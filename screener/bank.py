@@ -417,7 +417,7 @@ _UniqueKeyLoader.add_implicit_resolver(
 def read_yaml(text: str) -> Any:
     """Parse YAML text, raising BankError with the line and column of a syntax error."""
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # safe: a SafeLoader subclass
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"
@@ -747,7 +747,7 @@ class _Builder:
             questions = []
             for q_index, q_raw in enumerate(self.items(entry.get("questions"), f"{where}.questions")):
                 question = self.build_question(
-                    q_raw, f"{where}.questions[{q_index}]", section_id, s_index, question_ids
+                    q_raw, f"{where}.questions[{q_index}]", section_id, question_ids
                 )
                 questions.append(question)
             if not questions:
@@ -766,7 +766,7 @@ class _Builder:
         return tuple(result)
 
     def build_question(
-        self, raw: Any, where: str, section_id: str, s_index: int, seen: set[str]
+        self, raw: Any, where: str, section_id: str, seen: set[str]
     ) -> Question:
         entry = self.mapping(raw, where)
         self.known_keys(

@@ -196,7 +196,7 @@ def relevant_answers(bank: Bank, raw: Mapping[Any, Any], audience: str) -> dict[
 Memo = dict[int, Truth]
 
 
-def _answer_is(condition: AnswerIs, answers: Answers, memo: Memo | None) -> Truth:
+def _answer_is(condition: AnswerIs, answers: Answers, _memo: Memo | None) -> Truth:
     answer = answers.get(condition.question)
     if answer is None:
         return False
@@ -208,7 +208,7 @@ def _answer_is(condition: AnswerIs, answers: Answers, memo: Memo | None) -> Trut
     return False
 
 
-def _answered(condition: Answered, answers: Answers, memo: Memo | None) -> Truth:
+def _answered(condition: Answered, answers: Answers, _memo: Memo | None) -> Truth:
     return condition.question in answers
 
 

@@ -382,7 +382,7 @@ def register_error_handlers(app: Flask) -> None:
     """Show every error in the site's design, with a way to go on."""
 
     @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError) -> Any:
+    def csrf_error(_error: CSRFError) -> Any:
         continue_url = request.path if request.path.startswith("/questions/") else url_for(".start")
         if request.path.startswith("/now/"):
             continue_url = request.path
@@ -394,7 +394,7 @@ def register_error_handlers(app: Flask) -> None:
         ), 400
 
     @app.errorhandler(SecurityError)
-    def untrusted_host(error: SecurityError) -> Any:
+    def untrusted_host(_error: SecurityError) -> Any:
         # No page can be built for a host we do not serve (links would need it): plain text.
         return "This site is not served at that address.", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
@@ -409,11 +409,11 @@ def register_error_handlers(app: Flask) -> None:
                                continue_url=None, status=code), code, headers
 
     @app.errorhandler(Exception)
-    def server_error(error: Exception) -> Any:
+    def server_error(_error: Exception) -> Any:
         log.exception("unhandled error on %s", request.endpoint)
         title, message = ERRORS[500]
         try:
             return render_template("error.html", title=title, message=message,
                                    continue_url=None, status=500), 500
-        except Exception:  # noqa: BLE001 - the last line of defence must not fail
+        except Exception:  # the last line of defence must not fail
             return f"{title}. {message}", 500, {"Content-Type": "text/plain; charset=utf-8"}

@@ -166,7 +166,7 @@ def neutral_site() -> Iterator[str]:
     """Serve a plain page on another origin (localhost, not 127.0.0.1): the exit site."""
 
     class Page(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+        def do_GET(self) -> None:  # the name http.server calls
             body = b"<!doctype html><title>Weather</title><h1>Weather</h1>"
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -188,7 +188,7 @@ def neutral_site() -> Iterator[str]:
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+    def redirect_request(self, *_args: Any, **_kwargs: Any) -> None:
         return None
 
 

@@ -248,7 +248,7 @@ def test_a_post_without_a_csrf_token_keeps_saved_answers(
 
 
 def test_an_old_token_from_another_session_is_refused(
-    client: FlaskClient, walker: Walker, app: Flask, bank: Bank
+    client: FlaskClient, walker: Walker, app: Flask
 ) -> None:
     other = app.test_client()
     stale = csrf_token(other.get("/").get_data(as_text=True))
@@ -289,7 +289,7 @@ def test_exit_works_even_with_an_expired_page(client: FlaskClient, walker: Walke
     assert client.get("/check-answers").status_code == 302
 
 
-def tampered_posts(section_id: str, question_id: str) -> list[tuple[str, Any]]:
+def tampered_posts(question_id: str) -> list[tuple[str, Any]]:
     return [
         ("unknown field", {question_id: "yes", "admin": "1"}),
         ("unknown value", {question_id: "maybe"}),
@@ -306,7 +306,7 @@ def test_tampered_forms_are_refused_and_store_nothing(
 ) -> None:
     walker.start("self")
     section_id, question_id = first_page(bank)
-    name, data = tampered_posts(section_id, question_id)[case]
+    name, data = tampered_posts(question_id)[case]
     before = saved(client, app)
     token = csrf_token(client.get(f"/questions/{section_id}").get_data(as_text=True))
     body = list(data.items()) if isinstance(data, dict) else list(data)
