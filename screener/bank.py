@@ -209,7 +209,6 @@ class Area:
 
     id: str
     name: str
-    description: str
     when: Condition
     note: str
     # The note is shown only when this is true (for example: only with a prescription).
@@ -854,12 +853,10 @@ class _Builder:
         for i, item in enumerate(self.items(raw, "areas")):
             where = f"areas[{i}]"
             entry = self.mapping(item, where)
-            self.known_keys(entry, {"id", "name", "description", "when", "note", "note_when"}, where)
+            self.known_keys(entry, {"id", "name", "when", "note", "note_when"}, where)
             result.append(Area(
                 id=self.identifier(entry.get("id"), f"{where}.id", seen),
                 name=self.string(entry.get("name"), f"{where}.name"),
-                description=self.string(entry.get("description"), f"{where}.description",
-                                        required=False),
                 when=self.condition(entry.get("when"), f"{where}.when"),
                 note=self.string(entry.get("note"), f"{where}.note", required=False),
                 note_when=(

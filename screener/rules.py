@@ -82,7 +82,6 @@ class AreaResult:
 
     id: str
     name: str
-    description: str
     note: str
     triggers: tuple[Trigger, ...]
 
@@ -383,8 +382,7 @@ def evaluate(
     for area in bank.areas:
         result = truth(area.when, kept, memo)
         if result is True:
-            areas.append(AreaResult(area.id, area.name, area.description, area.note,
-                                    triggers(area.when)))
+            areas.append(AreaResult(area.id, area.name, area.note, triggers(area.when)))
         elif result is None:
             unclear.append(area.name)
     resource_ids = [rid for a in aftercare for rid in a.finding.resources]

@@ -92,7 +92,7 @@ def call_links(text: str) -> Markup:
 def page_context() -> dict[str, Any]:
     config = current_app.config
     return {
-        "bank": get_bank(), "has_answers": answers.has_answers(session),
+        "bank": get_bank(),
         "idle_time": duration(int(config["IDLE_MINUTES"])),
         "lifetime": duration(int(config["LIFETIME_MINUTES"])),
     }
