@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -12,17 +11,16 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import bank as bank_module
-from . import intake, plan, security, urls
+from . import intake, paths, plan, security, urls
 from .forms import FormClasses
 from .keys import RotatingCSRFProtect, key_list
 
-ROOT = Path(__file__).resolve().parent.parent
 csrf = RotatingCSRFProtect()
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Create the app: defaults, then SCREENER_* / FLASK_* environment, then test_config."""
-    app = Flask(__name__, template_folder=str(ROOT / "templates"))
+    app = Flask(__name__, template_folder=str(paths.content("templates")))
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.config.from_mapping(
@@ -108,7 +106,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     security.install(app)
     urls.install(app, app.extensions["bank"])
     csrf.init_app(app)
-    from . import counselor, health, views  # noqa: F401 - counselor adds its routes to views.bp
+    # Imported for what importing does: counselor adds its routes to views.bp.
+    from . import counselor, health, views  # noqa: F401
 
     app.register_blueprint(health.bp)
     app.register_blueprint(views.bp)

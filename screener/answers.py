@@ -87,7 +87,7 @@ def _index(ids: list[str], value: Any) -> str | None:
     """Return ids[value] for a plain index, else None (never trust the cookie's shape)."""
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < len(ids):
         return ids[value]
-    if isinstance(value, str) and value.isdigit() and int(value) < len(ids):
+    if isinstance(value, str) and value.isascii() and value.isdigit() and int(value) < len(ids):
         return ids[int(value)]
     return None
 

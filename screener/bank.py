@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from .paths import content
+
 AUDIENCES: tuple[str, ...] = ("self", "other", "counselor")
 LEVELS: tuple[str, ...] = ("emergency", "urgent", "talk_soon", "info")
 QUESTION_TYPES: tuple[str, ...] = ("yesno", "choice", "multi")
@@ -21,7 +23,7 @@ REGIONS: tuple[str, ...] = ("US", "CA", "UK")
 UNSURE = "unsure"
 YESNO_VALUES: tuple[str, ...] = ("yes", "no", UNSURE)
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "questions.yaml"
+DEFAULT_PATH = content("questions.yaml")
 
 
 class BankError(Exception):
@@ -207,7 +209,6 @@ class Area:
 
     id: str
     name: str
-    description: str
     when: Condition
     note: str
     # The note is shown only when this is true (for example: only with a prescription).
@@ -415,7 +416,7 @@ _UniqueKeyLoader.add_implicit_resolver(
 def read_yaml(text: str) -> Any:
     """Parse YAML text, raising BankError with the line and column of a syntax error."""
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # safe: a SafeLoader subclass
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"
@@ -745,7 +746,7 @@ class _Builder:
             questions = []
             for q_index, q_raw in enumerate(self.items(entry.get("questions"), f"{where}.questions")):
                 question = self.build_question(
-                    q_raw, f"{where}.questions[{q_index}]", section_id, s_index, question_ids
+                    q_raw, f"{where}.questions[{q_index}]", section_id, question_ids
                 )
                 questions.append(question)
             if not questions:
@@ -764,7 +765,7 @@ class _Builder:
         return tuple(result)
 
     def build_question(
-        self, raw: Any, where: str, section_id: str, s_index: int, seen: set[str]
+        self, raw: Any, where: str, section_id: str, seen: set[str]
     ) -> Question:
         entry = self.mapping(raw, where)
         self.known_keys(
@@ -852,12 +853,10 @@ class _Builder:
         for i, item in enumerate(self.items(raw, "areas")):
             where = f"areas[{i}]"
             entry = self.mapping(item, where)
-            self.known_keys(entry, {"id", "name", "description", "when", "note", "note_when"}, where)
+            self.known_keys(entry, {"id", "name", "when", "note", "note_when"}, where)
             result.append(Area(
                 id=self.identifier(entry.get("id"), f"{where}.id", seen),
                 name=self.string(entry.get("name"), f"{where}.name"),
-                description=self.string(entry.get("description"), f"{where}.description",
-                                        required=False),
                 when=self.condition(entry.get("when"), f"{where}.when"),
                 note=self.string(entry.get("note"), f"{where}.note", required=False),
                 note_when=(

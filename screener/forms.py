@@ -52,7 +52,7 @@ def _radio(question: Question, audience: str) -> Field:
 
 
 def _exclusive_none(question: Question, audience: str) -> Callable[[Any, Field], None]:
-    def check(form: Any, field: Field) -> None:
+    def check(_form: Any, field: Field) -> None:
         if question.none and question.none.value in (field.data or []) and len(field.data) > 1:
             raise ValidationError(
                 f"Select “{question.none.label.get(audience)}” on its own, or other answers"

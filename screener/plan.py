@@ -312,6 +312,8 @@ class Plan:
     sources: tuple[Source, ...]
     situation: str
     many_unsure: bool
+    # The first this many sources back the patterns and after-care; the rest, the helplines.
+    pattern_sources: int = 0
 
 
 MANY_UNSURE = 3
@@ -331,6 +333,7 @@ def build(report: Report, answers: Answers, audience: str, region: Region, bank:
         said.update(result.steps)
         cards.append(Card(result, line, rest, steps, why(result, answers),
                           cited.cite(result.finding.sources)))
+    pattern_sources = len(cited.sources)
     lines = helplines(report, answers, audience, region, bank)
     line_sources = {r.id: cited.cite(r.sources) for r in lines}
     return Plan(
@@ -343,4 +346,5 @@ def build(report: Report, answers: Answers, audience: str, region: Region, bank:
         sources=tuple(cited.sources),
         situation=situation(answers, audience),
         many_unsure=report.unsure >= MANY_UNSURE,
+        pattern_sources=pattern_sources,
     )

@@ -82,7 +82,6 @@ class AreaResult:
 
     id: str
     name: str
-    description: str
     note: str
     triggers: tuple[Trigger, ...]
 
@@ -196,7 +195,7 @@ def relevant_answers(bank: Bank, raw: Mapping[Any, Any], audience: str) -> dict[
 Memo = dict[int, Truth]
 
 
-def _answer_is(condition: AnswerIs, answers: Answers, memo: Memo | None) -> Truth:
+def _answer_is(condition: AnswerIs, answers: Answers, _memo: Memo | None) -> Truth:
     answer = answers.get(condition.question)
     if answer is None:
         return False
@@ -208,7 +207,7 @@ def _answer_is(condition: AnswerIs, answers: Answers, memo: Memo | None) -> Trut
     return False
 
 
-def _answered(condition: Answered, answers: Answers, memo: Memo | None) -> Truth:
+def _answered(condition: Answered, answers: Answers, _memo: Memo | None) -> Truth:
     return condition.question in answers
 
 
@@ -383,8 +382,7 @@ def evaluate(
     for area in bank.areas:
         result = truth(area.when, kept, memo)
         if result is True:
-            areas.append(AreaResult(area.id, area.name, area.description, area.note,
-                                    triggers(area.when)))
+            areas.append(AreaResult(area.id, area.name, area.note, triggers(area.when)))
         elif result is None:
             unclear.append(area.name)
     resource_ids = [rid for a in aftercare for rid in a.finding.resources]

@@ -118,7 +118,7 @@ def page_context() -> dict[str, Any]:
     return {
         "region": region, "emergency_line": get_bank().resources[region.emergency],
         "crisis_line": get_bank().resources[region.crisis], "local_lines": local_resources,
-        "bank": get_bank(), "has_answers": answers.has_answers(session),
+        "bank": get_bank(),
         "idle_time": duration(int(config["IDLE_MINUTES"])),
         "lifetime": duration(int(config["LIFETIME_MINUTES"])),
     }
@@ -412,7 +412,7 @@ def register_error_handlers(app: Flask) -> None:
     """Show every error in the site's design, with a way to go on."""
 
     @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError) -> Any:
+    def csrf_error(_error: CSRFError) -> Any:
         continue_url = request.path if request.path.startswith("/questions/") else url_for(".start")
         if request.path.startswith("/now/"):
             continue_url = request.path
@@ -424,7 +424,7 @@ def register_error_handlers(app: Flask) -> None:
         ), 400
 
     @app.errorhandler(SecurityError)
-    def untrusted_host(error: SecurityError) -> Any:
+    def untrusted_host(_error: SecurityError) -> Any:
         # No page can be built for a host we do not serve (links would need it): plain text.
         return "This site is not served at that address.", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
@@ -439,11 +439,11 @@ def register_error_handlers(app: Flask) -> None:
                                continue_url=None, status=code), code, headers
 
     @app.errorhandler(Exception)
-    def server_error(error: Exception) -> Any:
+    def server_error(_error: Exception) -> Any:
         log.exception("unhandled error on %s", request.endpoint)
         title, message = ERRORS[500]
         try:
             return render_template("error.html", title=title, message=message,
                                    continue_url=None, status=500), 500
-        except Exception:  # noqa: BLE001 - the last line of defence must not fail
+        except Exception:  # the last line of defence must not fail
             return f"{title}. {message}", 500, {"Content-Type": "text/plain; charset=utf-8"}

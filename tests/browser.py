@@ -123,7 +123,7 @@ class Group:
 Pick = Callable[[str, Group], list[str]]
 
 
-def quiet(section: str, group: Group) -> list[str]:
+def quiet(_section: str, group: Group) -> list[str]:
     """Answer as someone with nothing to report: no, none of these, the last choice."""
     if group.name in QUIET:
         return [QUIET[group.name]]

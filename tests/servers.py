@@ -81,11 +81,12 @@ def app_env(secret: str, **settings: str) -> dict[str, str]:
 
 @contextmanager
 def start(command: list[str], env: Mapping[str, str], port: int, access_log: Path | None = None,
-          base: str | None = None, context: ssl.SSLContext | None = None) -> Iterator[Server]:
+          base: str | None = None, context: ssl.SSLContext | None = None,
+          cwd: Path = ROOT) -> Iterator[Server]:
     """Run a server command on loopback in its own process group; stop it afterwards."""
     # A file, not a pipe: a worker that fails to boot must not block the read of its message.
     with tempfile.TemporaryFile() as errors:
-        process = subprocess.Popen(command, cwd=ROOT, env=dict(env), stdout=subprocess.DEVNULL,
+        process = subprocess.Popen(command, cwd=cwd, env=dict(env), stdout=subprocess.DEVNULL,
                                    stderr=errors, start_new_session=True)
         server = Server(base or f"http://127.0.0.1:{port}", port, process, access_log)
         try:
@@ -165,7 +166,7 @@ def neutral_site() -> Iterator[str]:
     """Serve a plain page on another origin (localhost, not 127.0.0.1): the exit site."""
 
     class Page(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+        def do_GET(self) -> None:  # the name http.server calls
             body = b"<!doctype html><title>Weather</title><h1>Weather</h1>"
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -187,7 +188,7 @@ def neutral_site() -> Iterator[str]:
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+    def redirect_request(self, *_args: Any, **_kwargs: Any) -> None:
         return None
 
 

@@ -156,8 +156,10 @@ def site() -> Iterator[Site]:
         yield Site(base, bank, exit_url)
 
 
+# The browsers ask for the site, unused, so that they skip with its message where Chromium is
+# missing, and start after it and stop before it.
 @pytest.fixture(scope="session")
-def chrome(site: Site, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
+def chrome(site: Site, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:  # noqa: ARG001
     driver = start_chromium(tmp_path_factory.mktemp("chromium-profile"))
     yield driver
     driver.quit()
@@ -331,7 +333,7 @@ class Keyboard:
 def test_a_keyboard_user_reaches_the_results_with_tab_space_and_enter(browser: Browser, site: Site) -> None:
     keys = Keyboard(browser)
     browser.go("/")
-    keys.answer_page(lambda section, group: ["other"], "start")
+    keys.answer_page(lambda _section, _group: ["other"], "start")
     assert browser.section_id == site.first_section
 
     # Leave a question out: the page comes back with the error summary focused.
@@ -358,7 +360,7 @@ def test_a_keyboard_user_reaches_the_results_with_tab_space_and_enter(browser: B
 
 
 @pytest.fixture(scope="module")
-def chrome_without_js(site: Site, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
+def chrome_without_js(site: Site, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:  # noqa: ARG001
     driver = start_chromium(tmp_path_factory.mktemp("chromium-nojs"), javascript=False)
     yield driver
     driver.quit()

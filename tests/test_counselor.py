@@ -200,7 +200,7 @@ def test_the_download_needs_a_finished_counselor_check(walker: Walker, client: F
 
 @pytest.mark.parametrize("audience", ["self", "other", "counselor"])
 def test_the_questionnaire_has_a_stable_url_and_sets_no_cookie(
-    walker: Walker, client: FlaskClient, bank: Bank, audience: str
+    walker: Walker, client: FlaskClient, audience: str
 ) -> None:
     url = f"/fhir/Questionnaire/opioid-check-{audience}"
     fresh = make_app().test_client().get(url)

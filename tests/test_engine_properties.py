@@ -81,7 +81,6 @@ def report_text(report: Report) -> Iterator[str]:
         yield from result.steps
     for area in report.areas:
         yield area.name
-        yield area.description
         yield area.note
 
 

@@ -186,7 +186,7 @@ def test_an_unknown_region_stops_start_up_with_a_clear_message(value: str) -> No
         make_app(REGION=value)
 
 
-def test_the_default_region_is_the_united_states(bank: Bank) -> None:
+def test_the_default_region_is_the_united_states() -> None:
     soup = BeautifulSoup(make_app().test_client().get("/").get_data(as_text=True), "html.parser")
     strip = soup.select_one(".emergency-strip")
     assert strip.select_one('a[href="tel:911"]') and strip.select_one('a[href="sms:988"]')

@@ -75,7 +75,7 @@ def test_skip_logic_asks_about_pain_only_when_it_applies(walker: Walker) -> None
 
 
 def test_change_from_check_answers_returns_there_and_back_shows_the_change(
-    walker: Walker, client: FlaskClient, bank: Bank, app: Flask
+    walker: Walker, client: FlaskClient, bank: Bank
 ) -> None:
     walker.complete("self", {"takes_for_pain": "no"})
     section = bank.questions["takes_for_pain"].section
