@@ -427,6 +427,7 @@ def test_none_of_these_ends_the_opioid_questions_on_a_short_page(
     assert response.status_code == 200
     page = text_of(response)
     assert "page-end" in page and "988" in page and "SAMHSA" in page
+    assert 'href="/clear">Start again</a>' in page, "starting again asks first, as on results"
     assert "alcohol" in page.lower()
     assert "care-card--urgent" not in page and "care-card--talk_soon" not in page
 
