@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
+from flask.testing import FlaskClient
 
 from screener import plan, rules
 from screener.bank import Bank
@@ -244,3 +245,22 @@ def test_in_the_uk_no_page_of_the_check_says_911() -> None:
         assert 'href="tel:999"' in page, path
     Walker(client).complete("other", {"with_them_now": "yes", "overdose_signs_now": "yes"})
     assert "911" not in client.get("/results").get_data(as_text=True)
+
+
+def test_a_worried_parent_is_told_of_craft_after_the_first_helplines(
+    walker: Walker, client: FlaskClient
+) -> None:
+    """A parent who has seen many signs hears of a family approach, not only of helplines."""
+    walker.complete("other", {"behavior_signs": ["secretive", "avoiding"], "craving": "unsure"})
+    page = client.get("/results").get_data(as_text=True)
+    help_part = page[page.index('id="help-title"'):]
+    assert "CRAFT" in help_part and "without threats" in help_part
+    assert help_part.index("SAMHSA") < help_part.index("CRAFT"), "SAMHSA leads for a family member"
+    talking = re.search(r'href="(/learn/[0-9]+)">How to start a caring talk', help_part)
+    assert talking, "no neutral link to the talking page"
+    learn_page = client.get(talking.group(1)).get_data(as_text=True)
+    assert "CRAFT (Community Reinforcement and Family Training)" in learn_page
+    # Only for family members: a person checking on themselves is not sent to family training.
+    walker.client.post("/exit")
+    walker.complete("self", {"craving": "yes"})
+    assert "CRAFT" not in client.get("/results").get_data(as_text=True)
