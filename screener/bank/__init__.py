@@ -1,12 +1,14 @@
 """The question bank: questions.yaml loaded into frozen, typed objects, every problem located.
 
-A package of three parts: `model` (the frozen objects), `reader` and `builder` (the YAML reader
-and the builder that names every problem by its place), and `checks` (the located checks of
-the small pieces and of conditions). Everything is importable from here, as before.
+`model` holds the frozen objects; `reader` the strict YAML reader and `load`; `builder` builds
+every part, naming each problem by its place, with the located checks of the small pieces in
+`checks`; `conditions` defines each condition operator once (shape, evaluation, what it reads).
+Everything is importable from here, as before.
 """
 
 from __future__ import annotations
 
+from .conditions import questions_in
 from .model import (
     AUDIENCES,
     EMPTY_TEXT,
@@ -40,7 +42,6 @@ from .model import (
     Source,
     Text,
     TextList,
-    questions_in,
     tel_uri,
 )
 from .reader import DEFAULT_PATH, load, parse, read_yaml

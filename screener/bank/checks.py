@@ -1,32 +1,36 @@
 """The located checks: every problem in the raw YAML data is named by its place.
 
 `Checks` knows the shapes of the small pieces (text per audience, lists, ids, sources,
-audiences) and of conditions; `reader.Builder` uses it to build the parts of a bank.
+audiences) and reads a condition by handing it to its operator's row in `conditions.py`;
+`builder.Builder` uses it to build the parts of a bank.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any
 
+from .conditions import BY_KEY, SPELLINGS
 from .model import (
     AUDIENCES,
     EMPTY_TEXT,
     ID_PATTERN,
-    AllOf,
-    Answered,
-    AnswerIs,
     AnyOf,
-    AtLeast,
     Condition,
-    Given,
-    Not,
     Question,
     Source,
     Text,
     TextList,
 )
+
+
+def kind_of(value: Any) -> str:
+    """Name the kind of a raw YAML value, for a message."""
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false"}.get(
+        type(value), type(value).__name__
+    )
 
 
 class Checks:
@@ -39,6 +43,9 @@ class Checks:
         self.audience_ids: tuple[str, ...] = AUDIENCES
         # Every question id in the file, so a forward reference is named as such.
         self.all_question_ids: set[Any] = set()
+
+    # For the condition builders in conditions.py.
+    kind_of = staticmethod(kind_of)
 
     # helpers -------------------------------------------------------------------------
 
@@ -160,50 +167,24 @@ class Checks:
             self.problem(where, f"expected a condition (a mapping), got {kind_of(raw)}")
             return AnyOf(())
         if "answer" in raw:
-            return self._answer_condition(raw, where)
-        if len(raw) == 2 and "at_least" in raw and "of" in raw:
+            operator = "answer"
+        elif len(raw) == 2 and "at_least" in raw and "of" in raw:
             operator = "at_least"
         elif len(raw) == 1:
             operator = next(iter(raw))
         else:
             self.problem(where, f"a condition has exactly one operator, got {sorted(raw)}")
             return AnyOf(())
-        parser = _OPERATORS.get(operator)
-        if parser is None:
+        known = BY_KEY.get(operator)
+        if known is None:
             self.problem(
-                where,
-                f"unknown operator '{operator}' (known: {', '.join(sorted(_ALL_OPERATORS))})",
+                where, f"unknown operator '{operator}' (known: {', '.join(SPELLINGS)})"
             )
             return AnyOf(())
-        return parser(self, raw, where)
+        return known.build(self, raw, where)
 
-    def _answer_condition(self, raw: dict[str, Any], where: str) -> Condition:
-        extra = set(raw) - {"answer", "is", "in"}
-        if extra or ("is" in raw) == ("in" in raw):
-            self.problem(where, "use {answer: ID, is: VALUE} or {answer: ID, in: [VALUES]}")
-            return AnyOf(())
-        question = self._reference(raw["answer"], f"{where}.answer")
-        if "is" in raw:
-            values, place = [raw["is"]], f"{where}.is"
-        else:
-            values, place = self.items(raw["in"], f"{where}.in"), f"{where}.in"
-        if not values:
-            self.problem(place, "expected at least one value")
-        checked = []
-        for value in values:
-            if not isinstance(value, str):
-                self.problem(place, f"expected an option value, got {kind_of(value)}")
-                continue
-            if question and value not in question.values:
-                self.problem(
-                    place,
-                    f"'{value}' is not an option of question '{question.id}' "
-                    f"(options: {', '.join(sorted(question.values))})",
-                )
-            checked.append(value)
-        return AnswerIs(str(raw["answer"]), frozenset(checked))
-
-    def _reference(self, qid: Any, where: str) -> Question | None:
+    def question_ref(self, qid: Any, where: str) -> Question | None:
+        """Return the question a condition reads, if it is asked before this point."""
         question = self.questions.get(qid) if isinstance(qid, str) else None
         if question is None:
             if isinstance(qid, str) and qid in self.all_question_ids:
@@ -217,55 +198,9 @@ class Checks:
             return None
         return question
 
-    def _parse_answered(self, raw: dict[str, Any], where: str) -> Condition:
-        self._reference(raw["answered"], f"{where}.answered")
-        return Answered(str(raw["answered"]))
-
-    def _parse_items(self, raw: Any, where: str) -> tuple[Condition, ...]:
+    def condition_items(self, raw: Any, where: str) -> tuple[Condition, ...]:
+        """Parse a non-empty list of conditions."""
         items = self.items(raw, where)
         if not items:
             self.problem(where, "expected at least one condition")
         return tuple(self.condition(c, f"{where}[{i}]") for i, c in enumerate(items))
-
-    def _parse_any(self, raw: dict[str, Any], where: str) -> Condition:
-        return AnyOf(self._parse_items(raw["any"], f"{where}.any"))
-
-    def _parse_all(self, raw: dict[str, Any], where: str) -> Condition:
-        return AllOf(self._parse_items(raw["all"], f"{where}.all"))
-
-    def _parse_not(self, raw: dict[str, Any], where: str) -> Condition:
-        return Not(self.condition(raw["not"], f"{where}.not"))
-
-    def _parse_given(self, raw: dict[str, Any], where: str) -> Condition:
-        return Given(self.condition(raw["given"], f"{where}.given"))
-
-    def _parse_at_least(self, raw: dict[str, Any], where: str) -> Condition:
-        items = self._parse_items(raw.get("of"), f"{where}.of")
-        count = raw.get("at_least")
-        if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= len(items):
-            self.problem(
-                f"{where}.at_least", f"expected a whole number from 1 to {len(items)}, got {count!r}"
-            )
-            count = 1
-        return AtLeast(count, items)
-
-
-_Parser = Callable[[Checks, dict[str, Any], str], Condition]
-
-_OPERATORS: Mapping[str, _Parser] = MappingProxyType({
-    "answered": Checks._parse_answered,
-    "any": Checks._parse_any,
-    "all": Checks._parse_all,
-    "not": Checks._parse_not,
-    "given": Checks._parse_given,
-    "at_least": Checks._parse_at_least,
-})
-_ALL_OPERATORS = (*_OPERATORS, "answer+is", "answer+in")
-
-
-def kind_of(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false"}.get(
-        type(value), type(value).__name__
-    )

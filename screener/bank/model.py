@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
@@ -109,17 +109,6 @@ class Given:
 
 
 Condition = AnswerIs | Answered | AnyOf | AllOf | Not | AtLeast | Given
-
-
-def questions_in(condition: Condition) -> Iterator[str]:
-    """Yield every question id a condition refers to."""
-    if isinstance(condition, AnswerIs | Answered):
-        yield condition.question
-    elif isinstance(condition, Not | Given):
-        yield from questions_in(condition.item)
-    else:
-        for item in condition.items:
-            yield from questions_in(item)
 
 
 @dataclass(frozen=True)
