@@ -2,7 +2,7 @@
 
 In the repository they stay at the top level, where the README says a change of wording or of a
 page goes; a built wheel carries copies inside the screener package, where the app finds them
-when it runs from anywhere (screener/__init__.py and screener/bank.py look there first).
+when it runs from anywhere (screener/__init__.py and screener/bank/reader.py look there first).
 Everything else about the build is in pyproject.toml.
 """
 

@@ -13,9 +13,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import bank as bank_module
 from . import intake, paths, plan, security, urls
 from .forms import FormClasses
-from .keys import RotatingCSRFProtect, key_list
-
-csrf = RotatingCSRFProtect()
+from .keys import key_list
+from .security import csrf as csrf
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:

@@ -8,9 +8,10 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from . import answers, csrf, fhir, intake, rules
+from . import answers, fhir, intake, rules
 
 # The routes join the main blueprint, so every url_for in the flow resolves the same way.
+from .security import csrf
 from .views import bp, get_bank, next_url, saved_or_none
 
 FHIR_JSON = "application/fhir+json"

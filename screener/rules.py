@@ -2,33 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any
 
-from .bank import (
-    UNSURE,
-    AllOf,
-    Answered,
-    AnswerIs,
-    AnyOf,
-    AtLeast,
-    Bank,
-    Condition,
-    Finding,
-    Given,
-    Not,
-    Question,
-    Resource,
-    Section,
-)
+from .bank import UNSURE, Bank, Condition, Finding, Question, Resource, Section
 
-# An answer is a single option value, or for a multi question a tuple of values.
-Answer = str | tuple[str, ...]
-Answers = Mapping[str, Answer]
-# Three-valued truth: True, False, or None for "not known" (a "not sure" answer).
-Truth = bool | None
+# The engine's words for answers and truth, and `truth` itself, live with the operators.
+from .bank.conditions import Answer as Answer
+from .bank.conditions import Answers as Answers
+from .bank.conditions import Memo as Memo
+from .bank.conditions import Truth as Truth
+from .bank.conditions import supporting
+from .bank.conditions import truth as truth
 
 
 @dataclass(frozen=True)
@@ -187,99 +173,6 @@ def relevant_answers(bank: Bank, raw: Mapping[Any, Any], audience: str) -> dict[
     return kept
 
 
-# --- conditions -----------------------------------------------------------------------
-
-
-# Within one evaluation each condition's truth is worked out once, keyed by the condition's
-# identity: findings and areas share sub-conditions, and triggers ask again what was true.
-Memo = dict[int, Truth]
-
-
-def _answer_is(condition: AnswerIs, answers: Answers, _memo: Memo | None) -> Truth:
-    answer = answers.get(condition.question)
-    if answer is None:
-        return False
-    chosen = answer if isinstance(answer, tuple) else (answer,)
-    if condition.values.intersection(chosen):
-        return True
-    if UNSURE in chosen:
-        return None
-    return False
-
-
-def _answered(condition: Answered, answers: Answers, _memo: Memo | None) -> Truth:
-    return condition.question in answers
-
-
-def _any(condition: AnyOf, answers: Answers, memo: Memo | None) -> Truth:
-    results = [truth(item, answers, memo) for item in condition.items]
-    if True in results:
-        return True
-    return None if None in results else False
-
-
-def _all(condition: AllOf, answers: Answers, memo: Memo | None) -> Truth:
-    results = [truth(item, answers, memo) for item in condition.items]
-    if False in results:
-        return False
-    return None if None in results else True
-
-
-def _not(condition: Not, answers: Answers, memo: Memo | None) -> Truth:
-    result = truth(condition.item, answers, memo)
-    return None if result is None else not result
-
-
-def _given(condition: Given, answers: Answers, memo: Memo | None) -> Truth:
-    return truth(condition.item, answers, memo)
-
-
-def _at_least(condition: AtLeast, answers: Answers, memo: Memo | None) -> Truth:
-    results = [truth(item, answers, memo) for item in condition.items]
-    true, unknown = results.count(True), results.count(None)
-    if true >= condition.count:
-        return True
-    return None if true + unknown >= condition.count else False
-
-
-_EVALUATORS: Mapping[type, Callable[[Any, Answers, Memo | None], Truth]] = MappingProxyType({
-    AnswerIs: _answer_is,
-    Answered: _answered,
-    AnyOf: _any,
-    AllOf: _all,
-    Not: _not,
-    AtLeast: _at_least,
-    Given: _given,
-})
-
-
-def truth(condition: Condition, answers: Answers, memo: Memo | None = None) -> Truth:
-    """Evaluate a condition with three-valued logic (None means not known).
-
-    `memo` keeps each result for one set of answers; never share it across answer sets.
-    """
-    if memo is None:
-        return _EVALUATORS[type(condition)](condition, answers, None)
-    key = id(condition)
-    if key not in memo:
-        memo[key] = _EVALUATORS[type(condition)](condition, answers, memo)
-    return memo[key]
-
-
-def _supporting(condition: Condition, answers: Answers, memo: Memo) -> Iterable[str]:
-    """Yield the questions whose answers make a true condition true.
-
-    Answers under `not` or `given` only rule something out, so they are not listed.
-    """
-    if isinstance(condition, AnswerIs | Answered):
-        if truth(condition, answers, memo):
-            yield condition.question
-    elif isinstance(condition, AnyOf | AllOf | AtLeast):
-        for item in condition.items:
-            if truth(item, answers, memo):
-                yield from _supporting(item, answers, memo)
-
-
 def describe_answer(question: Question, answer: Answer, audience: str) -> str:
     """Return an answer in words, as the person saw the options."""
     values = answer if isinstance(answer, tuple) else (answer,)
@@ -299,7 +192,7 @@ class _Triggers:
 
     def __call__(self, condition: Condition) -> tuple[Trigger, ...]:
         found: dict[str, Trigger] = {}
-        for qid in _supporting(condition, self.answers, self.memo):
+        for qid in supporting(condition, self.answers, self.memo):
             if qid in found or qid not in self.answers:
                 continue
             trigger = self.described.get(qid)

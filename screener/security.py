@@ -13,6 +13,10 @@ from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from werkzeug.exceptions import SecurityError
 
 from . import answers
+from .keys import RotatingCSRFProtect
+
+# Cross-site request forgery protection; the views mark the few posts that must always work.
+csrf = RotatingCSRFProtect()
 
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"

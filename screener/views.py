@@ -25,8 +25,9 @@ from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, SecurityError
 from werkzeug.wrappers import Response
 
-from . import answers, csrf, forms, intake, plan, rules
+from . import answers, forms, intake, plan, rules
 from .bank import Bank, Finding, Question, Resource, Section, tel_uri
+from .security import csrf
 
 bp = Blueprint("screener", __name__)
 log = logging.getLogger(__name__)

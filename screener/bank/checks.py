@@ -1,0 +1,206 @@
+"""The located checks: every problem in the raw YAML data is named by its place.
+
+`Checks` knows the shapes of the small pieces (text per audience, lists, ids, sources,
+audiences) and reads a condition by handing it to its operator's row in `conditions.py`;
+`builder.Builder` uses it to build the parts of a bank.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Any
+
+from .conditions import BY_KEY, SPELLINGS
+from .model import (
+    AUDIENCES,
+    EMPTY_TEXT,
+    ID_PATTERN,
+    AnyOf,
+    Condition,
+    Question,
+    Source,
+    Text,
+    TextList,
+)
+
+
+def kind_of(value: Any) -> str:
+    """Name the kind of a raw YAML value, for a message."""
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false"}.get(
+        type(value), type(value).__name__
+    )
+
+
+class Checks:
+    """Collect every problem with its place while reading the pieces of the raw data."""
+
+    def __init__(self, data: Any) -> None:
+        self.data = data
+        self.problems: list[str] = []
+        self.questions: dict[str, Question] = {}
+        self.audience_ids: tuple[str, ...] = AUDIENCES
+        # Every question id in the file, so a forward reference is named as such.
+        self.all_question_ids: set[Any] = set()
+
+    # For the condition builders in conditions.py.
+    kind_of = staticmethod(kind_of)
+
+    # helpers -------------------------------------------------------------------------
+
+    def problem(self, where: str, message: str) -> None:
+        self.problems.append(f"{where}: {message}")
+
+    def mapping(self, value: Any, where: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            self.problem(where, f"expected a mapping, got {kind_of(value)}")
+            return {}
+        return value
+
+    def items(self, value: Any, where: str, required: bool = True) -> list[Any]:
+        if value is None and not required:
+            return []
+        if not isinstance(value, list):
+            self.problem(where, f"expected a list, got {kind_of(value)}")
+            return []
+        return value
+
+    def string(self, value: Any, where: str, required: bool = True) -> str:
+        if value is None and not required:
+            return ""
+        if not isinstance(value, str) or not value.strip():
+            self.problem(where, f"expected text, got {kind_of(value)}")
+            return ""
+        return value.strip()
+
+    def identifier(self, value: Any, where: str, seen: set[str]) -> str:
+        if not isinstance(value, str) or not ID_PATTERN.match(value):
+            self.problem(where, f"invalid id {value!r} (use lower_snake_case, at most 40 characters)")
+            return str(value)
+        if value in seen:
+            self.problem(where, f"duplicate id '{value}'")
+        seen.add(value)
+        return value
+
+    def known_keys(self, raw: dict[str, Any], allowed: set[str], where: str) -> None:
+        for key in raw:
+            if key not in allowed:
+                self.problem(where, f"unknown key '{key}' (allowed: {', '.join(sorted(allowed))})")
+
+    def text(
+        self, value: Any, where: str, needed: frozenset[str] | tuple[str, ...] = (),
+        required: bool = True,
+    ) -> Text:
+        if value is None and not required:
+            return EMPTY_TEXT
+        if isinstance(value, str) and value.strip():
+            return Text(MappingProxyType({a: value.strip() for a in self.audience_ids}))
+        if isinstance(value, dict):
+            words: dict[str, str] = {}
+            for audience, words_for in value.items():
+                if audience not in self.audience_ids:
+                    self.problem(f"{where}.{audience}", f"unknown audience '{audience}'")
+                    continue
+                words[audience] = self.string(words_for, f"{where}.{audience}")
+            for audience in needed:
+                if audience not in value:
+                    self.problem(where, f"missing wording for audience '{audience}'")
+            return Text(MappingProxyType(words))
+        self.problem(where, f"expected text or a mapping of audience to text, got {kind_of(value)}")
+        return EMPTY_TEXT
+
+    def text_list(self, value: Any, where: str, needed: frozenset[str]) -> TextList:
+        if isinstance(value, list):
+            steps = tuple(self.string(s, f"{where}[{i}]") for i, s in enumerate(value))
+            return TextList(MappingProxyType({a: steps for a in self.audience_ids}))
+        if isinstance(value, dict):
+            lists: dict[str, tuple[str, ...]] = {}
+            for audience, steps_for in value.items():
+                if audience not in self.audience_ids:
+                    self.problem(f"{where}.{audience}", f"unknown audience '{audience}'")
+                    continue
+                lists[audience] = tuple(
+                    self.string(s, f"{where}.{audience}[{i}]")
+                    for i, s in enumerate(self.items(steps_for, f"{where}.{audience}"))
+                )
+            for audience in needed:
+                if audience not in value:
+                    self.problem(where, f"missing steps for audience '{audience}'")
+            return TextList(MappingProxyType(lists))
+        self.problem(where, f"expected a list or a mapping of audience to list, got {kind_of(value)}")
+        return TextList(MappingProxyType({}))
+
+    def sources(self, value: Any, where: str) -> tuple[Source, ...]:
+        raw = self.items(value, where, required=False)
+        if not raw:
+            self.problem(where, "at least one source (title and url) is required")
+        result = []
+        for i, item in enumerate(raw):
+            place = f"{where}[{i}]"
+            entry = self.mapping(item, place)
+            self.known_keys(entry, {"title", "url"}, place)
+            url = self.string(entry.get("url"), f"{place}.url")
+            if url and not url.startswith(("https://", "http://")):
+                self.problem(f"{place}.url", f"expected a web address, got {url!r}")
+            result.append(Source(self.string(entry.get("title"), f"{place}.title"), url))
+        return tuple(result)
+
+    def audiences_of(self, value: Any, where: str) -> frozenset[str]:
+        if value is None:
+            return frozenset(self.audience_ids)
+        chosen = set()
+        for i, audience in enumerate(self.items(value, where)):
+            if audience not in self.audience_ids:
+                self.problem(f"{where}[{i}]", f"unknown audience {audience!r}")
+            else:
+                chosen.add(audience)
+        if not chosen:
+            self.problem(where, "at least one audience is required")
+        return frozenset(chosen)
+
+    # conditions ----------------------------------------------------------------------
+
+    def condition(self, raw: Any, where: str) -> Condition:
+        """Parse a condition over the questions registered so far."""
+        if not isinstance(raw, dict) or not raw:
+            self.problem(where, f"expected a condition (a mapping), got {kind_of(raw)}")
+            return AnyOf(())
+        if "answer" in raw:
+            operator = "answer"
+        elif len(raw) == 2 and "at_least" in raw and "of" in raw:
+            operator = "at_least"
+        elif len(raw) == 1:
+            operator = next(iter(raw))
+        else:
+            self.problem(where, f"a condition has exactly one operator, got {sorted(raw)}")
+            return AnyOf(())
+        known = BY_KEY.get(operator)
+        if known is None:
+            self.problem(
+                where, f"unknown operator '{operator}' (known: {', '.join(SPELLINGS)})"
+            )
+            return AnyOf(())
+        return known.build(self, raw, where)
+
+    def question_ref(self, qid: Any, where: str) -> Question | None:
+        """Return the question a condition reads, if it is asked before this point."""
+        question = self.questions.get(qid) if isinstance(qid, str) else None
+        if question is None:
+            if isinstance(qid, str) and qid in self.all_question_ids:
+                self.problem(
+                    where,
+                    f"question '{qid}' is not asked before this point; a rule here may only "
+                    "use questions from earlier sections",
+                )
+            else:
+                self.problem(where, f"unknown question {qid!r}")
+            return None
+        return question
+
+    def condition_items(self, raw: Any, where: str) -> tuple[Condition, ...]:
+        """Parse a non-empty list of conditions."""
+        items = self.items(raw, where)
+        if not items:
+            self.problem(where, "expected at least one condition")
+        return tuple(self.condition(c, f"{where}[{i}]") for i, c in enumerate(items))

@@ -1,0 +1,241 @@
+"""One home per condition operator: how it is written, checked, evaluated and what it reads.
+
+Each row of `OPERATORS` says, once, for one operator: its YAML spelling, how the raw mapping is
+checked and built (naming every problem by its place), how it is evaluated with three-valued
+logic, which conditions it holds, and whether the answers under it count as the ones behind a
+finding (those under `not` and `given` only rule something out). The bank checks
+(`checks.Checks.condition`) and the engine (`rules.truth`) both read this table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from .model import UNSURE, AllOf, Answered, AnswerIs, AnyOf, AtLeast, Condition, Given, Not
+
+if TYPE_CHECKING:
+    from .checks import Checks
+
+# An answer is a single option value, or for a multi question a tuple of values.
+Answer = str | tuple[str, ...]
+Answers = Mapping[str, Answer]
+# Three-valued truth: True, False, or None for "not known" (a "not sure" answer).
+Truth = bool | None
+# Within one evaluation each condition's truth is worked out once, keyed by the condition's
+# identity: findings and areas share sub-conditions, and triggers ask again what was true.
+Memo = dict[int, Truth]
+
+
+@dataclass(frozen=True)
+class Operator:
+    """Everything about one condition operator, in one place."""
+
+    spellings: tuple[str, ...]
+    type: type
+    build: Callable[[Checks, dict[str, Any], str], Condition]
+    evaluate: Callable[[Any, Answers, Memo | None], Truth]
+    # The conditions it holds (none for one that reads a question itself).
+    items: Callable[[Any], tuple[Condition, ...]]
+    # The question it reads itself, if any.
+    reads: Callable[[Any], str | None]
+    # Whether true items under it show which answers made it true.
+    lists_answers: bool
+
+
+# --- shape checks and builders --------------------------------------------------------
+
+
+def _build_answer(checks: Checks, raw: dict[str, Any], where: str) -> Condition:
+    extra = set(raw) - {"answer", "is", "in"}
+    if extra or ("is" in raw) == ("in" in raw):
+        checks.problem(where, "use {answer: ID, is: VALUE} or {answer: ID, in: [VALUES]}")
+        return AnyOf(())
+    question = checks.question_ref(raw["answer"], f"{where}.answer")
+    if "is" in raw:
+        values, place = [raw["is"]], f"{where}.is"
+    else:
+        values, place = checks.items(raw["in"], f"{where}.in"), f"{where}.in"
+    if not values:
+        checks.problem(place, "expected at least one value")
+    checked = []
+    for value in values:
+        if not isinstance(value, str):
+            checks.problem(place, f"expected an option value, got {checks.kind_of(value)}")
+            continue
+        if question and value not in question.values:
+            checks.problem(
+                place,
+                f"'{value}' is not an option of question '{question.id}' "
+                f"(options: {', '.join(sorted(question.values))})",
+            )
+        checked.append(value)
+    return AnswerIs(str(raw["answer"]), frozenset(checked))
+
+
+def _build_answered(checks: Checks, raw: dict[str, Any], where: str) -> Condition:
+    checks.question_ref(raw["answered"], f"{where}.answered")
+    return Answered(str(raw["answered"]))
+
+
+def _build_any(checks: Checks, raw: dict[str, Any], where: str) -> Condition:
+    return AnyOf(checks.condition_items(raw["any"], f"{where}.any"))
+
+
+def _build_all(checks: Checks, raw: dict[str, Any], where: str) -> Condition:
+    return AllOf(checks.condition_items(raw["all"], f"{where}.all"))
+
+
+def _build_not(checks: Checks, raw: dict[str, Any], where: str) -> Condition:
+    return Not(checks.condition(raw["not"], f"{where}.not"))
+
+
+def _build_given(checks: Checks, raw: dict[str, Any], where: str) -> Condition:
+    return Given(checks.condition(raw["given"], f"{where}.given"))
+
+
+def _build_at_least(checks: Checks, raw: dict[str, Any], where: str) -> Condition:
+    items = checks.condition_items(raw.get("of"), f"{where}.of")
+    count = raw.get("at_least")
+    if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= len(items):
+        checks.problem(
+            f"{where}.at_least", f"expected a whole number from 1 to {len(items)}, got {count!r}"
+        )
+        count = 1
+    return AtLeast(count, items)
+
+
+# --- three-valued evaluation ----------------------------------------------------------
+
+
+def _answer_is(condition: AnswerIs, answers: Answers, _memo: Memo | None) -> Truth:
+    answer = answers.get(condition.question)
+    if answer is None:
+        return False
+    chosen = answer if isinstance(answer, tuple) else (answer,)
+    if condition.values.intersection(chosen):
+        return True
+    if UNSURE in chosen:
+        return None
+    return False
+
+
+def _answered(condition: Answered, answers: Answers, _memo: Memo | None) -> Truth:
+    return condition.question in answers
+
+
+def _any(condition: AnyOf, answers: Answers, memo: Memo | None) -> Truth:
+    results = [truth(item, answers, memo) for item in condition.items]
+    if True in results:
+        return True
+    return None if None in results else False
+
+
+def _all(condition: AllOf, answers: Answers, memo: Memo | None) -> Truth:
+    results = [truth(item, answers, memo) for item in condition.items]
+    if False in results:
+        return False
+    return None if None in results else True
+
+
+def _not(condition: Not, answers: Answers, memo: Memo | None) -> Truth:
+    result = truth(condition.item, answers, memo)
+    return None if result is None else not result
+
+
+def _given(condition: Given, answers: Answers, memo: Memo | None) -> Truth:
+    return truth(condition.item, answers, memo)
+
+
+def _at_least(condition: AtLeast, answers: Answers, memo: Memo | None) -> Truth:
+    results = [truth(item, answers, memo) for item in condition.items]
+    true, unknown = results.count(True), results.count(None)
+    if true >= condition.count:
+        return True
+    return None if true + unknown >= condition.count else False
+
+
+# --- the table ------------------------------------------------------------------------
+
+
+def _no_items(_condition: Any) -> tuple[Condition, ...]:
+    return ()
+
+
+def _its_items(condition: Any) -> tuple[Condition, ...]:
+    return tuple(condition.items)
+
+
+def _its_item(condition: Any) -> tuple[Condition, ...]:
+    return (condition.item,)
+
+
+def _its_question(condition: Any) -> str | None:
+    return str(condition.question)
+
+
+def _no_question(_condition: Any) -> str | None:
+    return None
+
+
+OPERATORS: tuple[Operator, ...] = (
+    Operator(("answer+is", "answer+in"), AnswerIs, _build_answer, _answer_is,
+             _no_items, _its_question, lists_answers=True),
+    Operator(("answered",), Answered, _build_answered, _answered,
+             _no_items, _its_question, lists_answers=True),
+    Operator(("any",), AnyOf, _build_any, _any, _its_items, _no_question, lists_answers=True),
+    Operator(("all",), AllOf, _build_all, _all, _its_items, _no_question, lists_answers=True),
+    Operator(("not",), Not, _build_not, _not, _its_item, _no_question, lists_answers=False),
+    Operator(("given",), Given, _build_given, _given, _its_item, _no_question,
+             lists_answers=False),
+    Operator(("at_least",), AtLeast, _build_at_least, _at_least, _its_items, _no_question,
+             lists_answers=True),
+)
+# The YAML key that names each operator ({answer: ID, is/in: ...} is keyed by "answer").
+BY_KEY: Mapping[str, Operator] = MappingProxyType(
+    {op.spellings[0].split("+")[0]: op for op in OPERATORS}
+)
+BY_TYPE: Mapping[type, Operator] = MappingProxyType({op.type: op for op in OPERATORS})
+SPELLINGS: tuple[str, ...] = tuple(sorted(s for op in OPERATORS for s in op.spellings))
+
+
+def truth(condition: Condition, answers: Answers, memo: Memo | None = None) -> Truth:
+    """Evaluate a condition with three-valued logic (None means not known).
+
+    `memo` keeps each result for one set of answers; never share it across answer sets.
+    """
+    evaluate = BY_TYPE[type(condition)].evaluate
+    if memo is None:
+        return evaluate(condition, answers, None)
+    key = id(condition)
+    if key not in memo:
+        memo[key] = evaluate(condition, answers, memo)
+    return memo[key]
+
+
+def questions_in(condition: Condition) -> Iterator[str]:
+    """Yield every question id a condition refers to."""
+    operator = BY_TYPE[type(condition)]
+    question = operator.reads(condition)
+    if question is not None:
+        yield question
+    for item in operator.items(condition):
+        yield from questions_in(item)
+
+
+def supporting(condition: Condition, answers: Answers, memo: Memo) -> Iterable[str]:
+    """Yield the questions whose answers make a true condition true.
+
+    Answers under `not` or `given` only rule something out, so they are not listed.
+    """
+    operator = BY_TYPE[type(condition)]
+    question = operator.reads(condition)
+    if question is not None:
+        if truth(condition, answers, memo):
+            yield question
+    elif operator.lists_answers:
+        for item in operator.items(condition):
+            if truth(item, answers, memo):
+                yield from supporting(item, answers, memo)
