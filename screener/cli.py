@@ -31,21 +31,30 @@ def check(path: Path | None) -> None:
     click.echo(f"OK: {bank.summary()}")
 
 
-
 @bank_cli.command("fhir")
 @click.argument("audience", required=False, default="counselor", type=click.Choice(AUDIENCES))
-@click.option("--bank", "path", default=None, type=click.Path(dir_okay=False, path_type=Path),
-              help="Another question bank (default: SCREENER_QUESTIONS_PATH, else questions.yaml).")
-@click.option("--base-url", default=None, metavar="URL",
-              help="Canonical base of the URLs (default: SCREENER_PUBLIC_URL, else http://localhost:8000).")
+@click.option(
+    "--bank",
+    "path",
+    default=None,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Another question bank (default: SCREENER_QUESTIONS_PATH, else questions.yaml).",
+)
+@click.option(
+    "--base-url",
+    default=None,
+    metavar="URL",
+    help="Canonical base of the URLs (default: SCREENER_PUBLIC_URL, else http://localhost:8000).",
+)
 def fhir_questionnaire(audience: str, path: Path | None, base_url: str | None) -> None:
     """Print the bank as a FHIR R4 Questionnaire (JSON) for one audience (default: counselor)."""
     # No app and no secret needed: record-system teams only want the form.
     try:
         bank = load(path or os.environ.get("SCREENER_QUESTIONS_PATH") or None)
     except BankError as error:
-        click.echo(f"{len(error.problems)} problem(s) in the question bank; run `flask bank check`.",
-                   err=True)
+        click.echo(
+            f"{len(error.problems)} problem(s) in the question bank; run `flask bank check`.", err=True
+        )
         raise SystemExit(1) from None
     base = base_url or os.environ.get("SCREENER_PUBLIC_URL") or "http://localhost:8000"
     click.echo(json.dumps(fhir.questionnaire(bank, audience, base), ensure_ascii=False, indent=2))

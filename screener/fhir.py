@@ -74,9 +74,13 @@ def _enable_when(bank: Bank, condition: Condition, audience: str, system: str) -
         question = bank.questions[condition.question]
         codes = set(condition.values) | ({UNSURE} & question.values)
         return [
-            {"question": question.id, "operator": "=",
-             "answerCoding": _coding(question, option.value, audience, system)}
-            for option in question.all_options if option.value in codes
+            {
+                "question": question.id,
+                "operator": "=",
+                "answerCoding": _coding(question, option.value, audience, system),
+            }
+            for option in question.all_options
+            if option.value in codes
         ]
     if isinstance(condition, AnyOf):
         result: list[Json] = []
@@ -113,24 +117,38 @@ def questionnaire(bank: Bank, audience: str, base: str) -> Json:
         if not questions:
             continue
         items = [
-            _with_enable_when({
-                "linkId": q.id,
-                "text": q.text.get(audience),
-                "type": "choice",
-                "required": True,
-                "repeats": q.type == "multi",
-                "answerOption": [
-                    {"valueCoding": _coding(q, o.value, audience, system)} for o in q.all_options
-                ],
-            }, bank, q.when, audience, system)
+            _with_enable_when(
+                {
+                    "linkId": q.id,
+                    "text": q.text.get(audience),
+                    "type": "choice",
+                    "required": True,
+                    "repeats": q.type == "multi",
+                    "answerOption": [
+                        {"valueCoding": _coding(q, o.value, audience, system)} for o in q.all_options
+                    ],
+                },
+                bank,
+                q.when,
+                audience,
+                system,
+            )
             for q in questions
         ]
-        groups.append(_with_enable_when({
-            "linkId": group_link_id(section),
-            "text": section.title.get(audience),
-            "type": "group",
-            "item": items,
-        }, bank, section.when, audience, system))
+        groups.append(
+            _with_enable_when(
+                {
+                    "linkId": group_link_id(section),
+                    "text": section.title.get(audience),
+                    "type": "group",
+                    "item": items,
+                },
+                bank,
+                section.when,
+                audience,
+                system,
+            )
+        )
     return {
         "resourceType": "Questionnaire",
         "id": questionnaire_id(audience),
@@ -194,14 +212,17 @@ def questionnaire_response(
                 continue
             answer = kept[question.id]
             values = answer if isinstance(answer, tuple) else (answer,)
-            items.append({
-                "linkId": question.id,
-                "text": question.text.get(audience),
-                "answer": [{"valueCoding": _coding(question, v, audience, system)} for v in values],
-            })
+            items.append(
+                {
+                    "linkId": question.id,
+                    "text": question.text.get(audience),
+                    "answer": [{"valueCoding": _coding(question, v, audience, system)} for v in values],
+                }
+            )
         if items:
-            groups.append({"linkId": group_link_id(section), "text": section.title.get(audience),
-                           "item": items})
+            groups.append(
+                {"linkId": group_link_id(section), "text": section.title.get(audience), "item": items}
+            )
     return {
         "resourceType": "QuestionnaireResponse",
         "questionnaire": f"{questionnaire_url(base, audience)}|{version(bank)}",
@@ -230,8 +251,10 @@ def answers_from_response(bank: Bank, response: Any, base: str) -> dict[str, Ans
         if question is None or not isinstance(item.get("answer"), list):
             continue
         codes = [
-            a["valueCoding"].get("code") for a in item["answer"]
-            if isinstance(a, dict) and isinstance(a.get("valueCoding"), dict)
+            a["valueCoding"].get("code")
+            for a in item["answer"]
+            if isinstance(a, dict)
+            and isinstance(a.get("valueCoding"), dict)
             and a["valueCoding"].get("system") == system
         ]
         raw: Any = codes if question.type == "multi" else (codes[0] if len(codes) == 1 else None)

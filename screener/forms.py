@@ -66,17 +66,21 @@ def _checkboxes(question: Question, audience: str) -> Field:
     return SelectMultipleField(
         question.text.get(audience),
         choices=_choices(question.all_options, audience),
-        validators=[ChoiceRequired(CHOOSE_SOME.format(none=none_label, question=question.text.get(audience))),
-                    _exclusive_none(question, audience)],
+        validators=[
+            ChoiceRequired(CHOOSE_SOME.format(none=none_label, question=question.text.get(audience))),
+            _exclusive_none(question, audience),
+        ],
         invalid_choice_message=NOT_OFFERED,
     )
 
 
-FIELD_BUILDERS: Mapping[str, Callable[[Question, str], Field]] = MappingProxyType({
-    "yesno": _radio,
-    "choice": _radio,
-    "multi": _checkboxes,
-})
+FIELD_BUILDERS: Mapping[str, Callable[[Question, str], Field]] = MappingProxyType(
+    {
+        "yesno": _radio,
+        "choice": _radio,
+        "multi": _checkboxes,
+    }
+)
 
 
 class SectionForm(FlaskForm):
@@ -162,4 +166,3 @@ def answers_from(form: SectionForm, questions: Iterable[Question]) -> dict[str, 
         data = form[question.id].data
         result[question.id] = tuple(data) if isinstance(data, list) else data
     return result
-

@@ -89,8 +89,7 @@ def summary_questions(bank: Bank) -> tuple[Question, ...]:
     """Return the questions of the summary block: flagged ones and the safety questions."""
     safety = {q for f in bank.findings if f.level == "emergency" for q in questions_in(f.when)}
     return tuple(
-        q for q in bank.questions.values()
-        if AUDIENCE in q.audiences and (q.summary or q.id in safety)
+        q for q in bank.questions.values() if AUDIENCE in q.audiences and (q.summary or q.id in safety)
     )
 
 
@@ -114,22 +113,31 @@ def build(bank: Bank, raw_answers: Mapping[str, Answer], report: Report) -> Inta
     answers = relevant_answers(bank, raw_answers, AUDIENCE)
     summary = tuple(
         _row(q, answers[q.id], q.summary_label or q.text.get(AUDIENCE).rstrip("."))
-        for q in summary_questions(bank) if q.id in answers
+        for q in summary_questions(bank)
+        if q.id in answers
     )
     areas = []
     for area in bank.areas:
         asked = [q for q in dict.fromkeys(questions_in(area.when)) if q in answers]
         result = truth(area.when, answers)
         status = (
-            "not_asked" if not asked
-            else "reported" if result is True
-            else "not_sure" if result is None
+            "not_asked"
+            if not asked
+            else "reported"
+            if result is True
+            else "not_sure"
+            if result is None
             else "not_reported"
         )
-        unsure_items = tuple(
-            bank.questions[q].text.get(AUDIENCE) for q in asked
-            if UNSURE in (answers[q] if isinstance(answers[q], tuple) else (answers[q],))
-        ) if status == "not_sure" else ()
+        unsure_items = (
+            tuple(
+                bank.questions[q].text.get(AUDIENCE)
+                for q in asked
+                if UNSURE in (answers[q] if isinstance(answers[q], tuple) else (answers[q],))
+            )
+            if status == "not_sure"
+            else ()
+        )
         shows_note = area.note and (area.note_when is None or truth(area.note_when, answers) is True)
         areas.append(AreaRow(area.id, area.name, status, area.note if shows_note else "", unsure_items))
     unsure = tuple(

@@ -34,19 +34,55 @@ class Region:
 
     def local(self, resource_id: str) -> str | None:
         """Return this region's counterpart of a US resource id (None: there is none)."""
-        swap = {"emergency_911": self.emergency, "lifeline_988": self.crisis,
-                "samhsa_helpline": self.talk, "never_use_alone": self.spotter}
+        swap = {
+            "emergency_911": self.emergency,
+            "lifeline_988": self.crisis,
+            "samhsa_helpline": self.talk,
+            "never_use_alone": self.spotter,
+        }
         return swap.get(resource_id, resource_id) if self.code != "US" else resource_id
 
 
-REGIONS: Mapping[str, Region] = MappingProxyType({
-    "US": Region("US", "United States", "emergency_911", "lifeline_988", "Suicide or crisis", "988",
-                 "samhsa_helpline", "SAMHSA", "never_use_alone", ()),
-    "CA": Region("CA", "Canada", "ca_911", "ca_988", "Suicide or crisis", "9-8-8",
-                 "ca_988", "9-8-8", "ca_nors", ("ca_988", "ca_911", "ca_nors")),
-    "UK": Region("UK", "United Kingdom", "uk_999", "uk_samaritans", "To talk to someone", "Samaritans",
-                 "uk_frank", "FRANK", None, ("uk_999", "uk_samaritans", "uk_frank")),
-})
+REGIONS: Mapping[str, Region] = MappingProxyType(
+    {
+        "US": Region(
+            "US",
+            "United States",
+            "emergency_911",
+            "lifeline_988",
+            "Suicide or crisis",
+            "988",
+            "samhsa_helpline",
+            "SAMHSA",
+            "never_use_alone",
+            (),
+        ),
+        "CA": Region(
+            "CA",
+            "Canada",
+            "ca_911",
+            "ca_988",
+            "Suicide or crisis",
+            "9-8-8",
+            "ca_988",
+            "9-8-8",
+            "ca_nors",
+            ("ca_988", "ca_911", "ca_nors"),
+        ),
+        "UK": Region(
+            "UK",
+            "United Kingdom",
+            "uk_999",
+            "uk_samaritans",
+            "To talk to someone",
+            "Samaritans",
+            "uk_frank",
+            "FRANK",
+            None,
+            ("uk_999", "uk_samaritans", "uk_frank"),
+        ),
+    }
+)
 
 
 def region_problem(code: object, bank: Bank) -> str | None:
@@ -77,74 +113,84 @@ class Action:
 
 
 # What each pattern asks of the reader first, most urgent first, by action key.
-FINDING_ACTIONS: Mapping[str, tuple[str, ...]] = MappingProxyType({
-    "suicide_past_month": ("crisis",),
-    "suicide_unsure": ("crisis",),
-    "overdose_check_on_them": ("emergency",),
-    "overdose_risk": ("naloxone", "spotter", "talk"),
-    "injecting": ("naloxone", "spotter", "talk"),
-    "naloxone_gap": ("naloxone",),
-    "hyperalgesia": ("prescriber",),
-    "tolerance_expected": ("prescriber",),
-    "dependence_expected": ("prescriber",),
-    "wants_change": ("prescriber",),
-    "addiction_signs": ("talk",), "misuse_pattern": ("talk",), "self_treating": ("talk",),
-    "tolerance_watch": ("talk",), "dependence_watch": ("talk",), "found_items": ("talk",),
-    "signs_noticed": ("talk",), "young_person": ("talk",), "pregnancy": ("talk",),
-})
+FINDING_ACTIONS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "suicide_past_month": ("crisis",),
+        "suicide_unsure": ("crisis",),
+        "overdose_check_on_them": ("emergency",),
+        "overdose_risk": ("naloxone", "spotter", "talk"),
+        "injecting": ("naloxone", "spotter", "talk"),
+        "naloxone_gap": ("naloxone",),
+        "hyperalgesia": ("prescriber",),
+        "tolerance_expected": ("prescriber",),
+        "dependence_expected": ("prescriber",),
+        "wants_change": ("prescriber",),
+        "addiction_signs": ("talk",),
+        "misuse_pattern": ("talk",),
+        "self_treating": ("talk",),
+        "tolerance_watch": ("talk",),
+        "dependence_watch": ("talk",),
+        "found_items": ("talk",),
+        "signs_noticed": ("talk",),
+        "young_person": ("talk",),
+        "pregnancy": ("talk",),
+    }
+)
 # Families are never sent to a line for the person who uses; counselors act for the client.
 SKIP_ACTIONS = {"other": {"spotter"}, "counselor": {"spotter"}}
 
 # Title and one line per action key and audience. {talk} is the region's line to talk to.
-ACTION_WORDS: Mapping[str, Mapping[str, tuple[str, str]]] = MappingProxyType({
-    "crisis": {
-        "self": ("Talk to someone now: free, any hour", "A crisis counselor listens, day or night."),
-        "other": ("Talk to someone today: free, any hour", "A crisis counselor can help you and them."),
-        "counselor": ("Connect the client with a crisis line", "Free, any hour, call or text."),
-    },
-    "emergency": {
-        "other": (
-            "If they will not wake, call at once",
-            "Slow or no breathing, blue lips: call, and give naloxone.",
-        ),
-    },
-    "naloxone": {
-        "self": (
-            "Get naloxone today",
-            "Pharmacies sell it without a prescription. Keep it close, and show others where.",
-        ),
-        "other": ("Get naloxone today", "Keep it at home, and learn the signs of an overdose."),
-        "counselor": ("Give or prescribe naloxone today", "Teach the client and family how to use it."),
-    },
-    "spotter": {
-        "self": (
-            "Never use alone",
-            "Call first: someone stays on the line and sends help if you stop answering.",
-        ),
-    },
-    "talk": {
-        "self": (
-            "Talk it through: {talk}, free, any hour",
-            "Ask about treatment and support near you. Private.",
-        ),
-        "other": (
-            "Talk it through: {talk}, free, any hour",
-            "Family members can call too, about how to help.",
-        ),
-        "counselor": (
-            "Referral line: {talk}, free, any hour",
-            "Treatment and support services near the client.",
-        ),
-    },
-    "prescriber": {
-        "self": (
-            "Talk with your prescriber before changing the dose",
-            "Do not raise it or stop suddenly on your own.",
-        ),
-        "other": ("Encourage a talk with their prescriber", "Before any change to the dose."),
-        "counselor": ("Coordinate with the prescriber", "Before any change to the dose."),
-    },
-})
+ACTION_WORDS: Mapping[str, Mapping[str, tuple[str, str]]] = MappingProxyType(
+    {
+        "crisis": {
+            "self": ("Talk to someone now: free, any hour", "A crisis counselor listens, day or night."),
+            "other": ("Talk to someone today: free, any hour", "A crisis counselor can help you and them."),
+            "counselor": ("Connect the client with a crisis line", "Free, any hour, call or text."),
+        },
+        "emergency": {
+            "other": (
+                "If they will not wake, call at once",
+                "Slow or no breathing, blue lips: call, and give naloxone.",
+            ),
+        },
+        "naloxone": {
+            "self": (
+                "Get naloxone today",
+                "Pharmacies sell it without a prescription. Keep it close, and show others where.",
+            ),
+            "other": ("Get naloxone today", "Keep it at home, and learn the signs of an overdose."),
+            "counselor": ("Give or prescribe naloxone today", "Teach the client and family how to use it."),
+        },
+        "spotter": {
+            "self": (
+                "Never use alone",
+                "Call first: someone stays on the line and sends help if you stop answering.",
+            ),
+        },
+        "talk": {
+            "self": (
+                "Talk it through: {talk}, free, any hour",
+                "Ask about treatment and support near you. Private.",
+            ),
+            "other": (
+                "Talk it through: {talk}, free, any hour",
+                "Family members can call too, about how to help.",
+            ),
+            "counselor": (
+                "Referral line: {talk}, free, any hour",
+                "Treatment and support services near the client.",
+            ),
+        },
+        "prescriber": {
+            "self": (
+                "Talk with your prescriber before changing the dose",
+                "Do not raise it or stop suddenly on your own.",
+            ),
+            "other": ("Encourage a talk with their prescriber", "Before any change to the dose."),
+            "counselor": ("Coordinate with the prescriber", "Before any change to the dose."),
+        },
+    }
+)
 
 
 def _action(key: str, audience: str, region: Region, bank: Bank) -> Action | None:
@@ -156,8 +202,12 @@ def _action(key: str, audience: str, region: Region, bank: Bank) -> Action | Non
         return Action(key, title, detail, learn="overdose", link_text="How to get and use it")
     if key == "prescriber":
         return Action(key, title, detail, learn="tolerance", link_text="What to ask")
-    resource_id = {"crisis": region.crisis, "emergency": region.emergency, "talk": region.talk,
-                   "spotter": region.spotter}[key]
+    resource_id = {
+        "crisis": region.crisis,
+        "emergency": region.emergency,
+        "talk": region.talk,
+        "spotter": region.spotter,
+    }[key]
     if resource_id is None:
         return None
     return Action(key, title, detail, resource=bank.resources[resource_id])
@@ -168,8 +218,11 @@ def actions(report: Report, audience: str, region: Region, bank: Bank, most: int
     keys = [key for care in report.aftercare for key in FINDING_ACTIONS.get(care.id, ())]
     keys += [key for result in report.findings for key in FINDING_ACTIONS.get(result.id, ())]
     skip = SKIP_ACTIONS.get(audience, set())
-    chosen = [a for key in dict.fromkeys(keys) if key not in skip
-              and (a := _action(key, audience, region, bank)) is not None]
+    chosen = [
+        a
+        for key in dict.fromkeys(keys)
+        if key not in skip and (a := _action(key, audience, region, bank)) is not None
+    ]
     chosen = chosen[:most]
     # Someone to call is always among them: a frightened reader needs a number, not only a page.
     if not any(a.resource for a in chosen):
@@ -181,8 +234,11 @@ def actions(report: Report, audience: str, region: Region, bank: Bank, most: int
 
 # --- what the answers show --------------------------------------------------------------
 
-WHO = {"self": "Your answers show", "other": "What you have seen or been told shows",
-       "counselor": "The client’s answers show"}
+WHO = {
+    "self": "Your answers show",
+    "other": "What you have seen or been told shows",
+    "counselor": "The client’s answers show",
+}
 PATTERN = {"self": "worth talking about", "other": "worth talking about", "counselor": "worth exploring"}
 NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
@@ -212,12 +268,14 @@ def meaning(report: Report, audience: str) -> str:
 # --- help that fits the reader ----------------------------------------------------------
 
 # US order of helplines by who is reading and their situation; others keep the report's order.
-HELP_ORDER: Mapping[str, tuple[str, ...]] = MappingProxyType({
-    "other": ("samhsa_helpline", "findtreatment", "lifeline_988", "poison_help", "never_use_alone"),
-    "buying": ("never_use_alone", "samhsa_helpline", "findtreatment", "lifeline_988"),
-    "self": ("samhsa_helpline", "findtreatment", "lifeline_988", "never_use_alone"),
-    "counselor": ("samhsa_helpline", "findtreatment", "lifeline_988", "never_use_alone"),
-})
+HELP_ORDER: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "other": ("samhsa_helpline", "findtreatment", "lifeline_988", "poison_help", "never_use_alone"),
+        "buying": ("never_use_alone", "samhsa_helpline", "findtreatment", "lifeline_988"),
+        "self": ("samhsa_helpline", "findtreatment", "lifeline_988", "never_use_alone"),
+        "counselor": ("samhsa_helpline", "findtreatment", "lifeline_988", "never_use_alone"),
+    }
+)
 STREET = frozenset({"street_pills", "heroin", "street", "moud_street"})
 
 
@@ -237,8 +295,9 @@ def situation(answers: Answers, audience: str) -> str:
     return "self"
 
 
-def helplines(report: Report, answers: Answers, audience: str, region: Region,
-              bank: Bank) -> tuple[Resource, ...]:
+def helplines(
+    report: Report, answers: Answers, audience: str, region: Region, bank: Bank
+) -> tuple[Resource, ...]:
     """Return the report's helplines for this reader and region: the region's first, each once."""
     ids = list(region.lead)
     ids += [local for r in report.resources if (local := region.local(r.id)) is not None]
@@ -278,8 +337,7 @@ def _direct_questions(condition: Condition) -> set[str]:
 def why(result: FindingResult, answers: Answers) -> tuple[Trigger, ...]:
     """Return the answers that point to a pattern: a "No" only when it is the sign itself."""
     direct = _direct_questions(result.finding.when)
-    return tuple(t for t in result.triggers
-                 if answers.get(t.question_id) != "no" or t.question_id in direct)
+    return tuple(t for t in result.triggers if answers.get(t.question_id) != "no" or t.question_id in direct)
 
 
 class SourceList:
@@ -331,8 +389,9 @@ def build(report: Report, answers: Answers, audience: str, region: Region, bank:
         # A step several patterns share is said once, under the first (most urgent) of them.
         steps = tuple(step for step in result.steps if step not in said)
         said.update(result.steps)
-        cards.append(Card(result, line, rest, steps, why(result, answers),
-                          cited.cite(result.finding.sources)))
+        cards.append(
+            Card(result, line, rest, steps, why(result, answers), cited.cite(result.finding.sources))
+        )
     pattern_sources = len(cited.sources)
     lines = helplines(report, answers, audience, region, bank)
     line_sources = {r.id: cited.cite(r.sources) for r in lines}

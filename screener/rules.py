@@ -144,8 +144,9 @@ def visible_sections(
         asked = tuple(q for q in questions if shown(q.when, answers))
         if asked:
             result.append((section, asked))
-            if ended(bank, {q.id: answers[q.id] for _, qs in result for q in qs if q.id in answers},
-                     audience):
+            if ended(
+                bank, {q.id: answers[q.id] for _, qs in result for q in qs if q.id in answers}, audience
+            ):
                 break
     return result
 
@@ -211,12 +212,11 @@ def _result(finding: Finding, kept: Answers, audience: str, triggers: _Triggers)
     """Word a fired finding for the audience, with only the parts these answers call for."""
     parts = [part for part in finding.parts if truth(part.when, kept, triggers.memo) is True]
     explanation = " ".join(
-        text for text in [finding.explanation.get(audience)]
-        + [part.explanation.get(audience) for part in parts] if text
+        text
+        for text in [finding.explanation.get(audience)] + [part.explanation.get(audience) for part in parts]
+        if text
     )
-    steps = finding.steps.get(audience) + tuple(
-        step for part in parts for step in part.steps.get(audience)
-    )
+    steps = finding.steps.get(audience) + tuple(step for part in parts for step in part.steps.get(audience))
     return FindingResult(
         finding=finding,
         title=finding.title.get(audience),
@@ -236,16 +236,14 @@ def due_interrupts(bank: Bank, answers: Mapping[Any, Any], audience: str) -> tup
     kept = relevant_answers(bank, answers, audience)
     memo: Memo = {}
     due = [
-        finding for finding in bank.findings
-        if finding.interrupts and audience in finding.audiences
-        and truth(finding.when, kept, memo) is True
+        finding
+        for finding in bank.findings
+        if finding.interrupts and audience in finding.audiences and truth(finding.when, kept, memo) is True
     ]
     return tuple(sorted(due, key=lambda finding: finding.rank))
 
 
-def evaluate(
-    bank: Bank, answers: Mapping[Any, Any], audience: str, continued: Iterable[str] = ()
-) -> Report:
+def evaluate(bank: Bank, answers: Mapping[Any, Any], audience: str, continued: Iterable[str] = ()) -> Report:
     """Evaluate every rule for an audience; unknown ids and values in `answers` are ignored.
 
     `continued` names the interrupts the person has already seen and gone on past: those
@@ -264,8 +262,9 @@ def evaluate(
     fired.sort(key=lambda result: result.finding.rank)  # stable: file order within a level
     seen = set(continued)
     aftercare = tuple(
-        AftercareResult(r.finding, care.title.get(audience), care.text.get(audience),
-                        care.steps.get(audience))
+        AftercareResult(
+            r.finding, care.title.get(audience), care.text.get(audience), care.steps.get(audience)
+        )
         for r in fired
         if (care := r.finding.aftercare) is not None and r.finding.interrupts and r.id in seen
     )

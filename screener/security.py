@@ -21,10 +21,25 @@ csrf = RotatingCSRFProtect()
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
     for feature in (
-        "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media",
-        "fullscreen", "geolocation", "gyroscope", "magnetometer", "microphone", "midi",
-        "payment", "picture-in-picture", "publickey-credentials-get", "screen-wake-lock",
-        "usb", "xr-spatial-tracking", "interest-cohort", "browsing-topics",
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
+        "interest-cohort",
+        "browsing-topics",
     )
 )
 
@@ -39,18 +54,20 @@ def content_security_policy(exit_url: str) -> str:
     parts = urllib.parse.urlsplit(exit_url)
     exit_origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme in {"http", "https"} else ""
     form_action = " ".join(x for x in ("'self'", exit_origin) if x)
-    return "; ".join([
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self'",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "frame-ancestors 'none'",
-        f"form-action {form_action}",
-        "base-uri 'none'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self'",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "frame-ancestors 'none'",
+            f"form-action {form_action}",
+            "base-uri 'none'",
+        ]
+    )
 
 
 def _is_int(value: Any) -> bool:
@@ -136,9 +153,14 @@ class SessionInterface(SecureCookieSessionInterface):
         """Set the id cookie with the session cookie's flags, or delete it (None)."""
         gone = 0 if identity is None else None
         response.set_cookie(
-            self.id_cookie_name(app), identity or "", max_age=gone, expires=gone,
-            path=self.get_cookie_path(app), domain=self.get_cookie_domain(app),
-            secure=self.get_cookie_secure(app), httponly=True,
+            self.id_cookie_name(app),
+            identity or "",
+            max_age=gone,
+            expires=gone,
+            path=self.get_cookie_path(app),
+            domain=self.get_cookie_domain(app),
+            secure=self.get_cookie_secure(app),
+            httponly=True,
             samesite=self.get_cookie_samesite(app),
         )
 
@@ -176,7 +198,7 @@ def _never_echo_the_host(response: Response) -> None:
     except SecurityError:  # an untrusted host: nothing of ours to point to
         return
     if location.startswith(ours):
-        response.headers["Location"] = "/" + location[len(ours):]
+        response.headers["Location"] = "/" + location[len(ours) :]
         response.set_data(b"")
 
 

@@ -64,8 +64,9 @@ def keep_session_fresh() -> None:
         session.reset_reason = None  # type: ignore[attr-defined]
         flash(NOTICES["unreadable"])
     config = current_app.config
-    reason = answers.check_fresh(session, get_bank(), int(config["IDLE_MINUTES"]) * 60,
-                                 int(config["LIFETIME_MINUTES"]) * 60)
+    reason = answers.check_fresh(
+        session, get_bank(), int(config["IDLE_MINUTES"]) * 60, int(config["LIFETIME_MINUTES"]) * 60
+    )
     if reason:
         flash(NOTICES[reason].format(lifetime=duration(int(config["LIFETIME_MINUTES"]))))
 
@@ -85,9 +86,11 @@ PHONE_IN_TEXT = re.compile(r"\b1-\d{3}-\d{3}-\d{4}\b")
 @bp.app_template_filter("call_links")
 def call_links(text: str) -> Markup:
     """Escape text and make each phone number in it a tel: link, so it can be tapped."""
-    return Markup(PHONE_IN_TEXT.sub(
-        lambda number: f'<a href="{tel_uri(number.group(0))}">{number.group(0)}</a>', str(escape(text))
-    ))
+    return Markup(
+        PHONE_IN_TEXT.sub(
+            lambda number: f'<a href="{tel_uri(number.group(0))}">{number.group(0)}</a>', str(escape(text))
+        )
+    )
 
 
 EMERGENCY_IN_TEXT = re.compile(r"\b911\b")
@@ -117,8 +120,10 @@ def page_context() -> dict[str, Any]:
     config = current_app.config
     region = get_region()
     return {
-        "region": region, "emergency_line": get_bank().resources[region.emergency],
-        "crisis_line": get_bank().resources[region.crisis], "local_lines": local_resources,
+        "region": region,
+        "emergency_line": get_bank().resources[region.emergency],
+        "crisis_line": get_bank().resources[region.crisis],
+        "local_lines": local_resources,
         "bank": get_bank(),
         "idle_time": duration(int(config["IDLE_MINUTES"])),
         "lifetime": duration(int(config["LIFETIME_MINUTES"])),
@@ -143,8 +148,11 @@ def form_classes() -> forms.FormClasses:
 def next_url(saved: answers.Saved, report: rules.Report | None = None) -> str:
     """Return where to go next: an emergency first, then the first unanswered page."""
     assert saved.audience
-    urgent = (rules.due_interrupts(get_bank(), saved.answers, saved.audience) if report is None
-              else tuple(result.finding for result in report.interrupts))
+    urgent = (
+        rules.due_interrupts(get_bank(), saved.answers, saved.audience)
+        if report is None
+        else tuple(result.finding for result in report.interrupts)
+    )
     for finding in urgent:
         if finding.id not in saved.acknowledged:
             return url_for(".now", finding_id=finding.id)
@@ -196,7 +204,10 @@ def start() -> Any:
                 # Changing who the check is for deletes every answer: ask first.
                 chosen = next(a for a in bank.audiences if a.id == form.audience.data)
                 return render_template(
-                    "confirm.html", form=form, count=len(saved.answers), audience=chosen,
+                    "confirm.html",
+                    form=form,
+                    count=len(saved.answers),
+                    audience=chosen,
                     cancel_url=next_url(saved),
                 )
             saved = answers.Saved(audience=form.audience.data)
@@ -207,7 +218,10 @@ def start() -> Any:
     elif request.method == "GET" and request.args.get("for") in {a.id for a in bank.audiences}:
         form.audience.data = request.args["for"]
     return render_template(
-        "start.html", form=form, saved=saved, tampered=bool(tampered),
+        "start.html",
+        form=form,
+        saved=saved,
+        tampered=bool(tampered),
         sizes={a.id: journey_size(bank, a.id) for a in bank.audiences},
         resume_url=next_url(saved) if saved.audience else None,
     ), (400 if request.method == "POST" else 200)
@@ -231,8 +245,9 @@ def section(section_id: str) -> Any:
     page_form = form_classes().page(questions, saved.audience)
     tampered: list[str] = []
     if request.method == "POST":
-        tampered = forms.unexpected_input(request.form, {q.id for q in questions},
-                                          {q.id for q in questions if q.type == "multi"})
+        tampered = forms.unexpected_input(
+            request.form, {q.id for q in questions}, {q.id for q in questions if q.type == "multi"}
+        )
         form = page_form(data=forms.form_data(saved.answers, questions)) if tampered else page_form()
         if not tampered and form.validate_on_submit():
             saved.answers.update(forms.answers_from(form, questions))
@@ -244,14 +259,22 @@ def section(section_id: str) -> Any:
         form = page_form(data=forms.form_data(saved.answers, questions))
     changing = request.args.get("change") == "1"
     back = (
-        url_for(".check_answers") if changing
-        else url_for(".section", section_id=ids[index - 1]) if index
+        url_for(".check_answers")
+        if changing
+        else url_for(".section", section_id=ids[index - 1])
+        if index
         else url_for(".start")
     )
     parts = [s.id for s in bank.sections if s.for_audience(saved.audience)]
     return render_template(
-        "section.html", section=current, fields=[(q, form[q.id]) for q in questions], form=form,
-        audience=saved.audience, number=parts.index(section_id) + 1, total=len(parts), back=back,
+        "section.html",
+        section=current,
+        fields=[(q, form[q.id]) for q in questions],
+        form=form,
+        audience=saved.audience,
+        number=parts.index(section_id) + 1,
+        total=len(parts),
+        back=back,
         tampered=TAMPERED if tampered else None,
     ), (400 if request.method == "POST" else 200)
 
@@ -278,8 +301,14 @@ def now(finding_id: str) -> Any:
     if audience not in finding.audiences:
         abort(404)
     resources = local_resources(finding.resources)
-    return render_template("now.html", finding=finding, audience=audience, form=form,
-                           resources=resources, in_check=saved is not None)
+    return render_template(
+        "now.html",
+        finding=finding,
+        audience=audience,
+        form=form,
+        resources=resources,
+        in_check=saved is not None,
+    )
 
 
 @bp.get("/check-answers")
@@ -293,12 +322,10 @@ def check_answers() -> Any:
     bank = get_bank()
     audience = next(a for a in bank.audiences if a.id == saved.audience)
     rows = [
-        (section, [(q, rules.describe_answer(q, saved.answers[q.id], saved.audience))
-                   for q in questions])
+        (section, [(q, rules.describe_answer(q, saved.answers[q.id], saved.audience)) for q in questions])
         for section, questions in steps_for(saved)
     ]
-    return render_template("check_answers.html", rows=rows, audience=audience,
-                           audience_id=saved.audience)
+    return render_template("check_answers.html", rows=rows, audience=audience, audience_id=saved.audience)
 
 
 @bp.get("/results")
@@ -313,9 +340,12 @@ def results() -> Any:
         return redirect(target)
     if report.ending:
         # Nothing more was asked (no opioids named): a short page, not a results page.
-        return render_template("end.html", report=report, audience=saved.audience,
-                               helplines=plan.helplines(report, saved.answers, saved.audience,
-                                                        get_region(), bank))
+        return render_template(
+            "end.html",
+            report=report,
+            audience=saved.audience,
+            helplines=plan.helplines(report, saved.answers, saved.audience, get_region(), bank),
+        )
     learn = {f.id: bank.learn[f.finding.learn] for f in report.findings if f.finding.learn}
     today = intake.local_date(intake.local_now(current_app.config["TIMEZONE"]))
     record = notes_text = None
@@ -324,8 +354,13 @@ def results() -> Any:
         notes_text = intake.as_text(record, today)
     kept = rules.relevant_answers(bank, saved.answers, saved.audience)
     return render_template(
-        "results.html", report=report, audience=saved.audience, learn=learn, today=today,
-        intake=record, notes_text=notes_text,
+        "results.html",
+        report=report,
+        audience=saved.audience,
+        learn=learn,
+        today=today,
+        intake=record,
+        notes_text=notes_text,
         plan=plan.build(report, kept, saved.audience, get_region(), bank),
     )
 
@@ -342,8 +377,11 @@ def exit_page() -> Response:
 def clear_confirm() -> str:
     """Ask before deleting: a tap on the wrong link must not wipe a long check."""
     saved = saved_or_none()
-    return render_template("confirm.html", count=len(saved.answers) if saved else 0,
-                           cancel_url=next_url(saved) if saved else url_for(".start"))
+    return render_template(
+        "confirm.html",
+        count=len(saved.answers) if saved else 0,
+        cancel_url=next_url(saved) if saved else url_for(".start"),
+    )
 
 
 @bp.post("/clear")
@@ -372,8 +410,7 @@ def learn(page_id: str) -> str:
 def resources() -> str:
     bank = get_bank()
     regions = {
-        region: [r for r in bank.resources.values() if r.region == region]
-        for region in ("US", "CA", "UK")
+        region: [r for r in bank.resources.values() if r.region == region] for region in ("US", "CA", "UK")
     }
     return render_template("resources.html", regions=regions)
 
@@ -396,16 +433,24 @@ def about() -> str:
 # --- errors ---------------------------------------------------------------------------
 
 ERRORS = {
-    400: ("Something went wrong with that request",
-          "The page could not use what your browser sent. Your saved answers have not changed."),
+    400: (
+        "Something went wrong with that request",
+        "The page could not use what your browser sent. Your saved answers have not changed.",
+    ),
     404: ("Page not found", "We could not find that page. Check the address, or go back to the start."),
-    405: ("That action is not possible here",
-          "This page cannot be used that way. Your saved answers have not changed."),
-    413: ("That was too much to send",
-          "The form sent more than any answer needs, so nothing was saved. "
-          "Your earlier answers have not changed."),
-    500: ("Sorry, something went wrong on our side",
-          "Please try again. Your saved answers have not changed."),
+    405: (
+        "That action is not possible here",
+        "This page cannot be used that way. Your saved answers have not changed.",
+    ),
+    413: (
+        "That was too much to send",
+        "The form sent more than any answer needs, so nothing was saved. "
+        "Your earlier answers have not changed.",
+    ),
+    500: (
+        "Sorry, something went wrong on our side",
+        "Please try again. Your saved answers have not changed.",
+    ),
 }
 
 
@@ -418,10 +463,14 @@ def register_error_handlers(app: Flask) -> None:
         if request.path.startswith("/now/"):
             continue_url = request.path
         return render_template(
-            "error.html", title="This page had expired",
-            message=("For your safety, forms stop working after a while or when the browser "
-                     "has cleared its cookies. What you had already saved is still here."),
-            continue_url=continue_url, status=400,
+            "error.html",
+            title="This page had expired",
+            message=(
+                "For your safety, forms stop working after a while or when the browser "
+                "has cleared its cookies. What you had already saved is still here."
+            ),
+            continue_url=continue_url,
+            status=400,
         ), 400
 
     @app.errorhandler(SecurityError)
@@ -436,15 +485,19 @@ def register_error_handlers(app: Flask) -> None:
         headers = {}
         if isinstance(error, MethodNotAllowed) and error.valid_methods:
             headers["Allow"] = ", ".join(error.valid_methods)
-        return render_template("error.html", title=title, message=message,
-                               continue_url=None, status=code), code, headers
+        return (
+            render_template("error.html", title=title, message=message, continue_url=None, status=code),
+            code,
+            headers,
+        )
 
     @app.errorhandler(Exception)
     def server_error(_error: Exception) -> Any:
         log.exception("unhandled error on %s", request.endpoint)
         title, message = ERRORS[500]
         try:
-            return render_template("error.html", title=title, message=message,
-                                   continue_url=None, status=500), 500
+            return render_template(
+                "error.html", title=title, message=message, continue_url=None, status=500
+            ), 500
         except Exception:  # the last line of defence must not fail
             return f"{title}. {message}", 500, {"Content-Type": "text/plain; charset=utf-8"}

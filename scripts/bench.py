@@ -52,8 +52,10 @@ def main() -> None:
     bank = load()
     _, bank_peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    print(f"bank load and check:      median {median / 1000:7.1f} ms   p95 {p95 / 1000:7.1f} ms   "
-          f"peak memory {bank_peak / 1024:7.0f} KiB")
+    print(
+        f"bank load and check:      median {median / 1000:7.1f} ms   p95 {p95 / 1000:7.1f} ms   "
+        f"peak memory {bank_peak / 1024:7.0f} KiB"
+    )
     for audience in AUDIENCES:
         sets = [random_answers(bank, audience, rng) for _ in range(200)]
         cycle = iter(sets * 10)
@@ -62,16 +64,28 @@ def main() -> None:
     for audience in AUDIENCES:
         heaviest = heavy_answers(bank, audience)
         median, p95 = per_call(lambda h=heaviest, a=audience: evaluate(bank, h, a), 2000)
-        print(f"heaviest, {audience:<9}:     median {median:7.0f} µs   p95 {p95:7.0f} µs   "
-              f"{len(evaluate(bank, heaviest, audience).findings)} findings")
-    everything = {q.id: (tuple(o.value for o in q.options) if q.type == "multi" else q.options[-1].value)
-                  for q in bank.questions.values()}
+        print(
+            f"heaviest, {audience:<9}:     median {median:7.0f} µs   p95 {p95:7.0f} µs   "
+            f"{len(evaluate(bank, heaviest, audience).findings)} findings"
+        )
+    everything = {
+        q.id: (tuple(o.value for o in q.options) if q.type == "multi" else q.options[-1].value)
+        for q in bank.questions.values()
+    }
     text = answers.encode(bank, everything)
     median, p95 = per_call(lambda: answers.decode(bank, text), 2000)
-    print(f"decode every answer:      median {median:7.0f} µs   p95 {p95:7.0f} µs   "
-          f"encoded length {len(text)} characters")
-    app = create_app({"TESTING": True, "SECRET_KEY": "bench-" + "x" * 40, "SESSION_COOKIE_SECURE": False,
-                      "WTF_CSRF_ENABLED": False})
+    print(
+        f"decode every answer:      median {median:7.0f} µs   p95 {p95:7.0f} µs   "
+        f"encoded length {len(text)} characters"
+    )
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "bench-" + "x" * 40,
+            "SESSION_COOKIE_SECURE": False,
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
     client = app.test_client()
     client.post("/", data={"audience": "self"})
     with client.session_transaction() as session:

@@ -61,9 +61,18 @@ def gunicorn(app: str, env: dict[str, str]) -> Iterator[tuple[str, int]]:
     port = free_port()
     env = {**env, "BIND": f"127.0.0.1:{port}"}
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
-         "--pythonpath", str(ROOT / "scripts"), app],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "-c",
+            str(ROOT / "deploy" / "gunicorn.conf.py"),
+            "--pythonpath",
+            str(ROOT / "scripts"),
+            app,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -138,9 +147,13 @@ def wrk(url: str, seconds: int, cookie: str | None) -> dict[str, float]:
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     if not rate:
         raise SystemExit(f"could not read wrk's output:\n{out}")
-    return {"rps": float(rate[1]), "p50": latency("50%"), "p99": latency("99%"),
-            "requests": float(done[1]) if done else 0.0,
-            "errors": (int(bad[1]) if bad else 0) + (sum(map(int, errors.groups())) if errors else 0)}
+    return {
+        "rps": float(rate[1]),
+        "p50": latency("50%"),
+        "p99": latency("99%"),
+        "requests": float(done[1]) if done else 0.0,
+        "errors": (int(bad[1]) if bad else 0) + (sum(map(int, errors.groups())) if errors else 0),
+    }
 
 
 def main(argv: list[str]) -> None:
@@ -151,18 +164,26 @@ def main(argv: list[str]) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SCREENER_", "FLASK_"))}
     env.update(SCREENER_SECRET_KEY=secret, SCREENER_SESSION_COOKIE_SECURE="false")
     question, early, full = cookies(secret)
-    pages = [("bare Flask hello", None, None), ("start page", "/", None),
-             ("question page", question, early), ("results (heavy)", "/results", full)]
+    pages = [
+        ("bare Flask hello", None, None),
+        ("start page", "/", None),
+        ("question page", question, early),
+        ("results (heavy)", "/results", full),
+    ]
     with ExitStack() as stack:
         hello, hello_pid = stack.enter_context(gunicorn("hello:app", env))
         app, app_pid = stack.enter_context(gunicorn("wsgi:app", env))
         workers = env.get("WORKERS") or os.cpu_count()
         threads = env.get("THREADS") or "16"
-        print(f"gunicorn (deploy/gunicorn.conf.py): {workers} workers x {threads} threads, gthread; "
-              f"wrk: {WRK_THREADS} threads x {CONNECTIONS} connections, {seconds} s per page; "
-              f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} before")
-        print(f"{'page':<20}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}{'x bare':>8}"
-              f"{'CPU ms/req':>12}{'x bare':>8}{'errors':>8}")
+        print(
+            f"gunicorn (deploy/gunicorn.conf.py): {workers} workers x {threads} threads, gthread; "
+            f"wrk: {WRK_THREADS} threads x {CONNECTIONS} connections, {seconds} s per page; "
+            f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} before"
+        )
+        print(
+            f"{'page':<20}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}{'x bare':>8}"
+            f"{'CPU ms/req':>12}{'x bare':>8}{'errors':>8}"
+        )
         bare: dict[str, float] = {}
         for name, path, cookie in pages:
             url = (hello + "/") if path is None else app + path
@@ -173,15 +194,23 @@ def main(argv: list[str]) -> None:
             after = cpu_seconds(pid)
             # CPU time per request hardly changes when other programs share the machine;
             # requests/s and latency do.
-            cpu = (after - before) * 1000 / figures["requests"] if (
-                before is not None and after is not None and figures["requests"]) else float("nan")
+            cpu = (
+                (after - before) * 1000 / figures["requests"]
+                if (before is not None and after is not None and figures["requests"])
+                else float("nan")
+            )
             figures["cpu"] = cpu
             bare = bare or figures
-            print(f"{name:<20}{figures['rps']:>8.0f}{figures['p50']:>8.1f}{figures['p99']:>8.1f}"
-                  f"{figures['rps'] / bare['rps']:>8.2f}{cpu:>12.2f}{bare['cpu'] / cpu:>8.2f}"
-                  f"{figures['errors']:>8.0f}")
-        print("x bare: requests/s as a share of bare Flask's; for CPU, bare Flask's CPU time per "
-              "request over the page's (the share of bare Flask's rate on an idle machine).")
+            print(
+                f"{name:<20}{figures['rps']:>8.0f}{figures['p50']:>8.1f}{figures['p99']:>8.1f}"
+                f"{figures['rps'] / bare['rps']:>8.2f}{cpu:>12.2f}{bare['cpu'] / cpu:>8.2f}"
+                f"{figures['errors']:>8.0f}"
+            )
+        print(
+            "x bare: requests/s as a share of bare Flask's; for CPU, bare Flask's CPU time per "
+            "request over the page's (the share of bare Flask's rate on an idle machine)."
+        )
+
 
 if __name__ == "__main__":
     main(sys.argv[1:])

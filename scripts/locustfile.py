@@ -21,8 +21,9 @@ class Person(HttpUser):
     def post(self, path: str, page: str, data: dict[str, object], name: str) -> str:
         match = TOKEN.search(page)
         data = {**data, "csrf_token": match.group(1) if match else ""}
-        with self.client.post(path, data=data, name=name, allow_redirects=False,
-                              catch_response=True) as response:
+        with self.client.post(
+            path, data=data, name=name, allow_redirects=False, catch_response=True
+        ) as response:
             if response.status_code != 303:
                 response.failure(f"{path}: expected 303, got {response.status_code}")
                 return ""

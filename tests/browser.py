@@ -36,9 +36,18 @@ INSTALL = "apt-get install chromium chromium-driver default-jre-headless"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 COOKIE = "screener"
 CHROMIUM_FLAGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-default-apps", "--disable-extensions", "--mute-audio", "--window-size=1280,900",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--mute-audio",
+    "--window-size=1280,900",
 ]
 # Paper sizes in inches, for Page.printToPDF.
 PAPER = {"A4": (8.27, 11.69), "Letter": (8.5, 11.0)}
@@ -54,8 +63,11 @@ def tool(name: str) -> str | None:
 
 # What to install when a program is missing (Debian package names).
 PACKAGES = {
-    "chromium": INSTALL, "chromedriver": INSTALL, "java": INSTALL,
-    "pdftotext": "apt-get install poppler-utils", "pdfinfo": "apt-get install poppler-utils",
+    "chromium": INSTALL,
+    "chromedriver": INSTALL,
+    "java": INSTALL,
+    "pdftotext": "apt-get install poppler-utils",
+    "pdfinfo": "apt-get install poppler-utils",
     "pdftoppm": "apt-get install poppler-utils",
 }
 FILES = {"axe": AXE, "vnu": VNU}
@@ -340,7 +352,9 @@ def session_data(cookie: str | None, secret: str) -> dict[str, Any]:
     if not cookie:
         return {}
     serializer = URLSafeTimedSerializer(
-        secret, salt="cookie-session", serializer=TaggedJSONSerializer(),
+        secret,
+        salt="cookie-session",
+        serializer=TaggedJSONSerializer(),
         signer_kwargs={"key_derivation": "hmac", "digest_method": hashlib.sha1},
     )
     try:
@@ -384,7 +398,10 @@ def vnu_errors(files: list[Path]) -> list[str]:
     """Run the Nu Html Checker once over the files; return its errors, one line each."""
     result = subprocess.run(
         [str(tool("java")), "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, files)],
-        capture_output=True, text=True, timeout=300, check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     try:
         messages = json.loads(result.stderr or result.stdout)["messages"]
@@ -409,7 +426,10 @@ def set_viewport(
     """
     browser.cdp(
         "Emulation.setDeviceMetricsOverride",
-        width=width, height=height, deviceScaleFactor=scale, mobile=width < 600 and scale == 1,
+        width=width,
+        height=height,
+        deviceScaleFactor=scale,
+        mobile=width < 600 and scale == 1,
     )
     browser.cdp("Emulation.setScrollbarsHidden", hidden=not scrollbars)
 
@@ -538,7 +558,8 @@ def transparent(color: str) -> bool:
 def focus_visible(focused: dict[str, str], unfocused: dict[str, str]) -> bool:
     """Tell whether focus changes how an element looks: an outline, a shadow or a fill."""
     outline = (
-        focused["outline-style"] != "none" and not focused["outline-width"].startswith("0")
+        focused["outline-style"] != "none"
+        and not focused["outline-width"].startswith("0")
         and not transparent(focused["outline-color"])
     )
     outline_changed = outline and any(
@@ -558,7 +579,9 @@ def full_page_png(browser: Browser) -> bytes:
     size = metrics.get("cssContentSize") or metrics["contentSize"]
     width = browser.script("return document.documentElement.clientWidth")
     shot = browser.cdp(
-        "Page.captureScreenshot", format="png", captureBeyondViewport=True,
+        "Page.captureScreenshot",
+        format="png",
+        captureBeyondViewport=True,
         clip={"x": 0, "y": 0, "width": width, "height": size["height"], "scale": 1},
     )
     return base64.b64decode(shot["data"])
@@ -567,27 +590,34 @@ def full_page_png(browser: Browser) -> bytes:
 def print_pdf(browser: Browser, paper: str) -> bytes:
     width, height = PAPER[paper]
     pdf = browser.cdp(
-        "Page.printToPDF", paperWidth=width, paperHeight=height, printBackground=False,
-        preferCSSPageSize=False, displayHeaderFooter=False,
+        "Page.printToPDF",
+        paperWidth=width,
+        paperHeight=height,
+        printBackground=False,
+        preferCSSPageSize=False,
+        displayHeaderFooter=False,
     )
     return base64.b64decode(pdf["data"])
 
 
 def pdf_pages(path: Path) -> int:
-    info = subprocess.run([str(tool("pdfinfo")), str(path)], capture_output=True, text=True,
-                          check=True, timeout=60).stdout
+    info = subprocess.run(
+        [str(tool("pdfinfo")), str(path)], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
     return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
 
 
 def pdf_text(path: Path) -> str:
-    return subprocess.run([str(tool("pdftotext")), str(path), "-"], capture_output=True, text=True,
-                          check=True, timeout=60).stdout
+    return subprocess.run(
+        [str(tool("pdftotext")), str(path), "-"], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
 
 
 def pdf_to_pngs(path: Path, prefix: Path, resolution: int = 60) -> list[Path]:
     """Render each page of a PDF as prefix-1.png, prefix-2.png, ..."""
-    subprocess.run([str(tool("pdftoppm")), "-png", "-r", str(resolution), str(path), str(prefix)],
-                   check=True, timeout=60)
+    subprocess.run(
+        [str(tool("pdftoppm")), "-png", "-r", str(resolution), str(path), str(prefix)], check=True, timeout=60
+    )
     # pdftoppm pads page numbers to the width of the page count (-1, or -01 for 10+ pages).
     pages = sorted(prefix.parent.glob(prefix.name + "-*.png"))
     renamed = []

@@ -132,8 +132,12 @@ class Walker:
         return response.location
 
     def answer_all(
-        self, audience: str, answers: Mapping[str, Any], default: str = "no",
-        acknowledge: bool = True, limit: int = 40,
+        self,
+        audience: str,
+        answers: Mapping[str, Any],
+        default: str = "no",
+        acknowledge: bool = True,
+        limit: int = 40,
     ) -> Iterator[str]:
         """Answer page after page until check answers; yield each URL visited.
 
@@ -143,8 +147,12 @@ class Walker:
         yield from self.answer_all_from(self.start(audience), answers, default, acknowledge, limit)
 
     def answer_all_from(
-        self, url: str, answers: Mapping[str, Any] | None = None, default: str = "no",
-        acknowledge: bool = True, limit: int = 40,
+        self,
+        url: str,
+        answers: Mapping[str, Any] | None = None,
+        default: str = "no",
+        acknowledge: bool = True,
+        limit: int = 40,
     ) -> Iterator[str]:
         """Go on answering from `url` until check answers; yield each URL visited."""
         answers = answers or {}
@@ -212,50 +220,116 @@ def heaviest_answers(bank: Bank) -> dict[str, Any]:
 # Walker's quiet defaults.
 HEAVY_BUYER = {
     # Buys pills, crushes and snorts them, uses alone and with alcohol, has no naloxone.
-    "what_used": ["street_pills"], "takes_for_pain": "no", "has_prescription": "no",
-    "how_long": "over_three", "how_taken": ["crushed", "snorted"], "use_frequency": "daily",
-    "last_use": "today", "others_pills": "yes", "for_high": "yes", "more_for_same": "yes",
-    "same_dose_less": "yes", "dose_up_effect": "no_increase", "dose_down_effect": "no_decrease",
-    "withdrawal_signs": ["aches", "runny_nose", "sweats_chills", "stomach"], "avoid_withdrawal": "yes",
-    "mind_without": ["anxious", "sleep"], "more_than_meant": "yes", "cut_down": "tried",
-    "time_spent": "yes", "craving": "yes", "falling_behind": "yes", "trouble_with_people": "yes",
-    "gave_up": "yes", "risky_use": "yes", "self_signs": ["avoiding", "secretive", "money"],
-    "mixes_with": ["alcohol"], "uses_alone": "yes", "has_naloxone": "no",
-    "risk_factors": ["mental_health", "trauma"], "pregnant": "skip",
+    "what_used": ["street_pills"],
+    "takes_for_pain": "no",
+    "has_prescription": "no",
+    "how_long": "over_three",
+    "how_taken": ["crushed", "snorted"],
+    "use_frequency": "daily",
+    "last_use": "today",
+    "others_pills": "yes",
+    "for_high": "yes",
+    "more_for_same": "yes",
+    "same_dose_less": "yes",
+    "dose_up_effect": "no_increase",
+    "dose_down_effect": "no_decrease",
+    "withdrawal_signs": ["aches", "runny_nose", "sweats_chills", "stomach"],
+    "avoid_withdrawal": "yes",
+    "mind_without": ["anxious", "sleep"],
+    "more_than_meant": "yes",
+    "cut_down": "tried",
+    "time_spent": "yes",
+    "craving": "yes",
+    "falling_behind": "yes",
+    "trouble_with_people": "yes",
+    "gave_up": "yes",
+    "risky_use": "yes",
+    "self_signs": ["avoiding", "secretive", "money"],
+    "mixes_with": ["alcohol"],
+    "uses_alone": "yes",
+    "has_naloxone": "no",
+    "risk_factors": ["mental_health", "trauma"],
+    "pregnant": "skip",
 }
 HEAVY_PARENT = {
     # A parent of a 19-year-old: many signs, blue pills and foil found, much not known.
-    "what_used": ["street_pills", "unsure"], "their_age": "age_18_to_25", "takes_for_pain": "no",
-    "has_prescription": "no", "how_long": "unsure", "how_taken": ["unsure"], "use_frequency": "unsure",
-    "last_use": "unsure", "others_pills": "yes", "for_high": "unsure", "more_for_same": "unsure",
-    "same_dose_less": "unsure", "dose_up_effect": "unsure", "dose_down_effect": "unsure",
-    "withdrawal_signs": ["runny_nose", "sweats_chills", "restless"], "avoid_withdrawal": "unsure",
-    "mind_without": ["agitated", "sleep"], "more_than_meant": "unsure", "cut_down": "unsure",
-    "time_spent": "yes", "craving": "unsure", "falling_behind": "yes", "trouble_with_people": "yes",
-    "gave_up": "yes", "risky_use": "unsure", "health_problems": "unsure",
+    "what_used": ["street_pills", "unsure"],
+    "their_age": "age_18_to_25",
+    "takes_for_pain": "no",
+    "has_prescription": "no",
+    "how_long": "unsure",
+    "how_taken": ["unsure"],
+    "use_frequency": "unsure",
+    "last_use": "unsure",
+    "others_pills": "yes",
+    "for_high": "unsure",
+    "more_for_same": "unsure",
+    "same_dose_less": "unsure",
+    "dose_up_effect": "unsure",
+    "dose_down_effect": "unsure",
+    "withdrawal_signs": ["runny_nose", "sweats_chills", "restless"],
+    "avoid_withdrawal": "unsure",
+    "mind_without": ["agitated", "sleep"],
+    "more_than_meant": "unsure",
+    "cut_down": "unsure",
+    "time_spent": "yes",
+    "craving": "unsure",
+    "falling_behind": "yes",
+    "trouble_with_people": "yes",
+    "gave_up": "yes",
+    "risky_use": "unsure",
+    "health_problems": "unsure",
     "behavior_signs": ["personality", "avoiding", "secretive", "school_work", "moody", "stealing"],
-    "physical_signs": ["appetite", "drowsy", "flu_like", "pupils"], "found_items": ["foil", "blue_pills"],
-    "mixes_with": ["alcohol", "unsure"], "uses_alone": "unsure", "recent_break": ["none"],
-    "past_overdose": "unsure", "has_naloxone": "no", "risk_factors": ["family", "mental_health"],
+    "physical_signs": ["appetite", "drowsy", "flu_like", "pupils"],
+    "found_items": ["foil", "blue_pills"],
+    "mixes_with": ["alcohol", "unsure"],
+    "uses_alone": "unsure",
+    "recent_break": ["none"],
+    "past_overdose": "unsure",
+    "has_naloxone": "no",
+    "risk_factors": ["family", "mental_health"],
     "pregnant": "no",
 }
 
 
 def heavy_walks(bank: Bank) -> dict[str, tuple[str, dict[str, Any]]]:
     """Return the three heavy walks by name: (audience, answers)."""
-    return {"buyer": ("self", HEAVY_BUYER), "parent": ("other", HEAVY_PARENT),
-            "intake": ("counselor", heaviest_answers(bank))}
+    return {
+        "buyer": ("self", HEAVY_BUYER),
+        "parent": ("other", HEAVY_PARENT),
+        "intake": ("counselor", heaviest_answers(bank)),
+    }
 
 
 # Two patterns each, for the one-page print: a pain patient whose pain grows as the dose goes up,
 # and a family member who has seen a few changes; neither has naloxone.
 TWO_PATTERNS = {
-    "self": {"what_used": ["rx_opioid"], "has_prescription": "yes", "takes_for_pain": "yes",
-             "pain_worse": "yes", "pain_spread": "yes", "dose_up_effect": "worse",
-             "dose_down_effect": "no_decrease", "has_naloxone": "no", "how_long": "over_three",
-             "use_frequency": "daily", "last_use": "today", "pregnant": "no"},
-    "other": {"what_used": ["rx_opioid"], "has_prescription": "yes", "takes_for_pain": "yes",
-              "behavior_signs": ["moody", "avoiding"], "physical_signs": ["drowsy"], "has_naloxone": "no",
-              "how_long": "over_three", "use_frequency": "daily", "last_use": "today",
-              "their_age": "over_25", "dose_up_effect": "no_increase", "dose_down_effect": "no_decrease"},
+    "self": {
+        "what_used": ["rx_opioid"],
+        "has_prescription": "yes",
+        "takes_for_pain": "yes",
+        "pain_worse": "yes",
+        "pain_spread": "yes",
+        "dose_up_effect": "worse",
+        "dose_down_effect": "no_decrease",
+        "has_naloxone": "no",
+        "how_long": "over_three",
+        "use_frequency": "daily",
+        "last_use": "today",
+        "pregnant": "no",
+    },
+    "other": {
+        "what_used": ["rx_opioid"],
+        "has_prescription": "yes",
+        "takes_for_pain": "yes",
+        "behavior_signs": ["moody", "avoiding"],
+        "physical_signs": ["drowsy"],
+        "has_naloxone": "no",
+        "how_long": "over_three",
+        "use_frequency": "daily",
+        "last_use": "today",
+        "their_age": "over_25",
+        "dose_up_effect": "no_increase",
+        "dose_down_effect": "no_decrease",
+    },
 }

@@ -57,8 +57,13 @@ class Server:
         return len(self.access_log.read_text(encoding="utf-8").splitlines())
 
 
-def wait_until_up(url: str, process: subprocess.Popen[bytes], errors: Any, seconds: float = 30,
-                  context: ssl.SSLContext | None = None) -> None:
+def wait_until_up(
+    url: str,
+    process: subprocess.Popen[bytes],
+    errors: Any,
+    seconds: float = 30,
+    context: ssl.SSLContext | None = None,
+) -> None:
     """Wait for a page to answer; report the server's own message when it never does."""
     deadline = time.monotonic() + seconds
     while True:
@@ -80,14 +85,21 @@ def app_env(secret: str, **settings: str) -> dict[str, str]:
 
 
 @contextmanager
-def start(command: list[str], env: Mapping[str, str], port: int, access_log: Path | None = None,
-          base: str | None = None, context: ssl.SSLContext | None = None,
-          cwd: Path = ROOT) -> Iterator[Server]:
+def start(
+    command: list[str],
+    env: Mapping[str, str],
+    port: int,
+    access_log: Path | None = None,
+    base: str | None = None,
+    context: ssl.SSLContext | None = None,
+    cwd: Path = ROOT,
+) -> Iterator[Server]:
     """Run a server command on loopback in its own process group; stop it afterwards."""
     # A file, not a pipe: a worker that fails to boot must not block the read of its message.
     with tempfile.TemporaryFile() as errors:
-        process = subprocess.Popen(command, cwd=cwd, env=dict(env), stdout=subprocess.DEVNULL,
-                                   stderr=errors, start_new_session=True)
+        process = subprocess.Popen(
+            command, cwd=cwd, env=dict(env), stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True
+        )
         server = Server(base or f"http://127.0.0.1:{port}", port, process, access_log)
         try:
             wait_until_up(server.base + "/healthz", process, errors, context=context)
@@ -105,8 +117,18 @@ def start(command: list[str], env: Mapping[str, str], port: int, access_log: Pat
 def serve(secret: str, workers: int = 1, threads: int = 1, **settings: str) -> Iterator[str]:
     """Run gunicorn with wsgi.py on a free loopback port; yield its base URL."""
     port = free_port()
-    command = [*gunicorn(), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-               "--threads", str(threads), "--log-level", "warning", "wsgi:app"]
+    command = [
+        *gunicorn(),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--log-level",
+        "warning",
+        "wsgi:app",
+    ]
     with start(command, app_env(secret, **settings), port) as server:
         yield server.base
 
@@ -119,15 +141,22 @@ def deployed(secret: str, log_dir: Path, **settings: str) -> Iterator[Server]:
     log.touch()
     env = app_env(secret, **settings)
     env.update(BIND=f"127.0.0.1:{port}", WORKERS="1", THREADS="4")
-    command = [*gunicorn(), "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
-               "--access-logfile", str(log), "wsgi:app"]
+    command = [
+        *gunicorn(),
+        "-c",
+        str(ROOT / "deploy" / "gunicorn.conf.py"),
+        "--access-logfile",
+        str(log),
+        "wsgi:app",
+    ]
     with start(command, env, port, log) as server:
         yield server
 
 
 @contextmanager
-def slow_connections(port: int, count: int, seconds: float,
-                     context: ssl.SSLContext | None = None) -> Iterator[list[threading.Thread]]:
+def slow_connections(
+    port: int, count: int, seconds: float, context: ssl.SSLContext | None = None
+) -> Iterator[list[threading.Thread]]:
     """Open `count` connections that send one request a byte at a time over `seconds`."""
     request = b"GET /privacy HTTP/1.1\r\nHost: localhost\r\nUser-Agent: slow\r\nAccept: */*\r\n\r\n"
     stop = threading.Event()
@@ -215,7 +244,8 @@ class HttpClient:
         self.served_by: list[str] = []
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect(),
+            urllib.request.HTTPCookieProcessor(self.jar),
+            _NoRedirect(),
             urllib.request.HTTPSHandler(context=context),
         )
 

@@ -34,89 +34,191 @@ def mutate(change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
 
 # (name, change to the mini bank, the located message it must produce)
 BROKEN: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
-    ("duplicate section id", lambda d: section(d, 1).update(id="first"),
-     "sections[1].id: duplicate id 'first'"),
-    ("duplicate question id", lambda d: section(d, 1)["questions"][0].update(id="for_pain"),
-     "sections[1].questions[0].id: duplicate id 'for_pain'"),
-    ("duplicate finding id", lambda d: d["findings"].append(copy.deepcopy(d["findings"][0])),
-     "findings[1].id: duplicate id 'craving_found'"),
-    ("unknown question in a rule", lambda d: section(d, 1).update(when={"answer": "cravng", "is": "yes"}),
-     "sections[1].when.answer: unknown question 'cravng'"),
-    ("unknown option value", lambda d: d["findings"][0]["when"]["of"][1].update(**{"in": ["wrose"]}),
-     "findings[0].when.of[1].in: 'wrose' is not an option of question 'worse'"),
-    ("unknown operator", lambda d: d["findings"][0].update(when={"some": []}),
-     "findings[0].when: unknown operator 'some'"),
-    ("rule on a later question", lambda d: section(d, 0)["questions"][1].update(
-        when={"answer": "urges", "is": "yes"}),
-     "sections[0].questions[1].when.answer: question 'urges' is not asked before this point"),
-    ("rule on a question of the same page", lambda d: section(d, 1)["questions"][1].update(
-        when={"answer": "urges", "is": "yes"}),
-     "sections[1].questions[1].when.answer: question 'urges' is not asked before this point"),
-    ("missing wording for an audience", lambda d: section(d, 0)["questions"][0]["text"].pop("other"),
-     "sections[0].questions[0].text: missing wording for audience 'other'"),
-    ("wording for an unknown audience", lambda d: section(d, 0)["questions"][0]["text"].update(
-        parent="Hi"), "sections[0].questions[0].text.parent: unknown audience 'parent'"),
-    ("finding with no sources", lambda d: d["findings"][0].pop("sources"),
-     "findings[0].sources: at least one source (title and url) is required"),
-    ("finding with an empty source list", lambda d: d["findings"][0].update(sources=[]),
-     "findings[0].sources: at least one source (title and url) is required"),
-    ("learn page with no sources", lambda d: d["learn"][0].pop("sources"),
-     "learn[0].sources: at least one source"),
-    ("resource with no sources", lambda d: d["resources"][0].pop("sources"),
-     "resources[0].sources: at least one source"),
-    ("unknown level", lambda d: d["findings"][0].update(level="severe"),
-     "findings[0].level: unknown level 'severe'"),
-    ("unknown question type", lambda d: section(d, 0)["questions"][0].update(type="slider"),
-     "sections[0].questions[0].type: unknown question type 'slider'"),
-    ("unknown learn page", lambda d: d["findings"][0].update(learn="nowhere"),
-     "findings[0].learn: unknown learn page 'nowhere'"),
-    ("unknown resource", lambda d: d["findings"][0].update(resources=["paid_line"]),
-     "findings[0].resources[0]: unknown resource 'paid_line'"),
-    ("at_least larger than its list", lambda d: d["findings"][0]["when"].update(at_least=3),
-     "findings[0].when.at_least: expected a whole number from 1 to 2, got 3"),
-    ("two operators in one condition", lambda d: d["findings"][0].update(
-        when={"any": [{"answered": "urges"}], "all": [{"answered": "urges"}]}),
-     "findings[0].when: a condition has exactly one operator"),
-    ("answer without is or in", lambda d: d["areas"][0].update(when={"answer": "urges"}),
-     "areas[0].when: use {answer: ID, is: VALUE} or {answer: ID, in: [VALUES]}"),
-    ("a none option on a choice question", lambda d: section(d, 1)["questions"][1].update(
-        none={"value": "none", "label": "None"}),
-     "sections[1].questions[1].none: only a multi question has a 'none' option"),
-    ("duplicate option value", lambda d: section(d, 1)["questions"][1]["options"].append(
-        {"value": "same", "label": "Same again"}),
-     "sections[1].questions[1].options[3].value: duplicate value 'same'"),
-    ("unknown key", lambda d: section(d, 0)["questions"][0].update(txet="typo"),
-     "sections[0].questions[0]: unknown key 'txet'"),
-    ("missing audience", lambda d: d["audiences"].pop(),
-     "audiences: missing audiences: counselor"),
-    ("a section with no questions", lambda d: section(d, 0).update(questions=[]),
-     "sections[0].questions: a section needs at least one question"),
-    ("a source that is not a web address", lambda d: d["findings"][0]["sources"][0].update(
-        url="ftp.example"), "findings[0].sources[0].url: expected a web address"),
-    ("an ending that is not an info finding", lambda d: d["findings"][0].update(ends=True),
-     "findings[0].ends: only an info finding can end the questions"),
-    ("ends that is not true or false", lambda d: d["findings"][0].update(ends="yes"),
-     "findings[0].ends: expected true or false"),
-    ("a part with nothing to add", lambda d: d["findings"][0].update(
-        parts=[{"when": {"answered": "urges"}}]),
-     "findings[0].parts[0]: a part needs an explanation, steps or both"),
-    ("a part on an unknown question", lambda d: d["findings"][0].update(
-        parts=[{"when": {"answer": "nope", "is": "yes"}, "explanation": "More."}]),
-     "findings[0].parts[0].when.answer: unknown question 'nope'"),
-    ("a part with an unknown key", lambda d: d["findings"][0].update(
-        parts=[{"when": {"answered": "urges"}, "text": "More."}]),
-     "findings[0].parts[0]: unknown key 'text'"),
-    ("given around a bad condition", lambda d: d["findings"][0].update(when={"given": {"some": []}}),
-     "findings[0].when.given: unknown operator 'some'"),
-    ("a summary flag that is neither true, false nor a label", lambda d: section(d, 0)["questions"][0]
-     .update(summary=3), "sections[0].questions[0].summary: expected true, false or a short label"),
-    ("a note condition with no note", lambda d: d["areas"][0].update(note_when={"answered": "for_pain"}),
-     "areas[0].note_when: a note_when needs a note"),
-    ("a note condition on an unknown question", lambda d: d["areas"][0].update(
-        note="Only sometimes.", note_when={"answered": "for_pian"}),
-     "areas[0].note_when.answered: unknown question 'for_pian'"),
-    ("not a mapping at all", lambda d: d.clear() or d.update(version="one"),
-     "version: expected a whole number of 1 or more, got 'one'"),
+    (
+        "duplicate section id",
+        lambda d: section(d, 1).update(id="first"),
+        "sections[1].id: duplicate id 'first'",
+    ),
+    (
+        "duplicate question id",
+        lambda d: section(d, 1)["questions"][0].update(id="for_pain"),
+        "sections[1].questions[0].id: duplicate id 'for_pain'",
+    ),
+    (
+        "duplicate finding id",
+        lambda d: d["findings"].append(copy.deepcopy(d["findings"][0])),
+        "findings[1].id: duplicate id 'craving_found'",
+    ),
+    (
+        "unknown question in a rule",
+        lambda d: section(d, 1).update(when={"answer": "cravng", "is": "yes"}),
+        "sections[1].when.answer: unknown question 'cravng'",
+    ),
+    (
+        "unknown option value",
+        lambda d: d["findings"][0]["when"]["of"][1].update(**{"in": ["wrose"]}),
+        "findings[0].when.of[1].in: 'wrose' is not an option of question 'worse'",
+    ),
+    (
+        "unknown operator",
+        lambda d: d["findings"][0].update(when={"some": []}),
+        "findings[0].when: unknown operator 'some'",
+    ),
+    (
+        "rule on a later question",
+        lambda d: section(d, 0)["questions"][1].update(when={"answer": "urges", "is": "yes"}),
+        "sections[0].questions[1].when.answer: question 'urges' is not asked before this point",
+    ),
+    (
+        "rule on a question of the same page",
+        lambda d: section(d, 1)["questions"][1].update(when={"answer": "urges", "is": "yes"}),
+        "sections[1].questions[1].when.answer: question 'urges' is not asked before this point",
+    ),
+    (
+        "missing wording for an audience",
+        lambda d: section(d, 0)["questions"][0]["text"].pop("other"),
+        "sections[0].questions[0].text: missing wording for audience 'other'",
+    ),
+    (
+        "wording for an unknown audience",
+        lambda d: section(d, 0)["questions"][0]["text"].update(parent="Hi"),
+        "sections[0].questions[0].text.parent: unknown audience 'parent'",
+    ),
+    (
+        "finding with no sources",
+        lambda d: d["findings"][0].pop("sources"),
+        "findings[0].sources: at least one source (title and url) is required",
+    ),
+    (
+        "finding with an empty source list",
+        lambda d: d["findings"][0].update(sources=[]),
+        "findings[0].sources: at least one source (title and url) is required",
+    ),
+    (
+        "learn page with no sources",
+        lambda d: d["learn"][0].pop("sources"),
+        "learn[0].sources: at least one source",
+    ),
+    (
+        "resource with no sources",
+        lambda d: d["resources"][0].pop("sources"),
+        "resources[0].sources: at least one source",
+    ),
+    (
+        "unknown level",
+        lambda d: d["findings"][0].update(level="severe"),
+        "findings[0].level: unknown level 'severe'",
+    ),
+    (
+        "unknown question type",
+        lambda d: section(d, 0)["questions"][0].update(type="slider"),
+        "sections[0].questions[0].type: unknown question type 'slider'",
+    ),
+    (
+        "unknown learn page",
+        lambda d: d["findings"][0].update(learn="nowhere"),
+        "findings[0].learn: unknown learn page 'nowhere'",
+    ),
+    (
+        "unknown resource",
+        lambda d: d["findings"][0].update(resources=["paid_line"]),
+        "findings[0].resources[0]: unknown resource 'paid_line'",
+    ),
+    (
+        "at_least larger than its list",
+        lambda d: d["findings"][0]["when"].update(at_least=3),
+        "findings[0].when.at_least: expected a whole number from 1 to 2, got 3",
+    ),
+    (
+        "two operators in one condition",
+        lambda d: d["findings"][0].update(
+            when={"any": [{"answered": "urges"}], "all": [{"answered": "urges"}]}
+        ),
+        "findings[0].when: a condition has exactly one operator",
+    ),
+    (
+        "answer without is or in",
+        lambda d: d["areas"][0].update(when={"answer": "urges"}),
+        "areas[0].when: use {answer: ID, is: VALUE} or {answer: ID, in: [VALUES]}",
+    ),
+    (
+        "a none option on a choice question",
+        lambda d: section(d, 1)["questions"][1].update(none={"value": "none", "label": "None"}),
+        "sections[1].questions[1].none: only a multi question has a 'none' option",
+    ),
+    (
+        "duplicate option value",
+        lambda d: section(d, 1)["questions"][1]["options"].append({"value": "same", "label": "Same again"}),
+        "sections[1].questions[1].options[3].value: duplicate value 'same'",
+    ),
+    (
+        "unknown key",
+        lambda d: section(d, 0)["questions"][0].update(txet="typo"),
+        "sections[0].questions[0]: unknown key 'txet'",
+    ),
+    ("missing audience", lambda d: d["audiences"].pop(), "audiences: missing audiences: counselor"),
+    (
+        "a section with no questions",
+        lambda d: section(d, 0).update(questions=[]),
+        "sections[0].questions: a section needs at least one question",
+    ),
+    (
+        "a source that is not a web address",
+        lambda d: d["findings"][0]["sources"][0].update(url="ftp.example"),
+        "findings[0].sources[0].url: expected a web address",
+    ),
+    (
+        "an ending that is not an info finding",
+        lambda d: d["findings"][0].update(ends=True),
+        "findings[0].ends: only an info finding can end the questions",
+    ),
+    (
+        "ends that is not true or false",
+        lambda d: d["findings"][0].update(ends="yes"),
+        "findings[0].ends: expected true or false",
+    ),
+    (
+        "a part with nothing to add",
+        lambda d: d["findings"][0].update(parts=[{"when": {"answered": "urges"}}]),
+        "findings[0].parts[0]: a part needs an explanation, steps or both",
+    ),
+    (
+        "a part on an unknown question",
+        lambda d: d["findings"][0].update(
+            parts=[{"when": {"answer": "nope", "is": "yes"}, "explanation": "More."}]
+        ),
+        "findings[0].parts[0].when.answer: unknown question 'nope'",
+    ),
+    (
+        "a part with an unknown key",
+        lambda d: d["findings"][0].update(parts=[{"when": {"answered": "urges"}, "text": "More."}]),
+        "findings[0].parts[0]: unknown key 'text'",
+    ),
+    (
+        "given around a bad condition",
+        lambda d: d["findings"][0].update(when={"given": {"some": []}}),
+        "findings[0].when.given: unknown operator 'some'",
+    ),
+    (
+        "a summary flag that is neither true, false nor a label",
+        lambda d: section(d, 0)["questions"][0].update(summary=3),
+        "sections[0].questions[0].summary: expected true, false or a short label",
+    ),
+    (
+        "a note condition with no note",
+        lambda d: d["areas"][0].update(note_when={"answered": "for_pain"}),
+        "areas[0].note_when: a note_when needs a note",
+    ),
+    (
+        "a note condition on an unknown question",
+        lambda d: d["areas"][0].update(note="Only sometimes.", note_when={"answered": "for_pian"}),
+        "areas[0].note_when.answered: unknown question 'for_pian'",
+    ),
+    (
+        "not a mapping at all",
+        lambda d: d.clear() or d.update(version="one"),
+        "version: expected a whole number of 1 or more, got 'one'",
+    ),
 ]
 
 
@@ -130,6 +232,7 @@ def test_summary_flags_are_optional_and_may_name_the_row() -> None:
     def flag(data: dict[str, Any]) -> None:
         section(data, 0)["questions"][0]["summary"] = True
         section(data, 0)["questions"][1]["summary"] = "What is used"
+
     bank = parse(mutate(flag))
     assert (bank.questions["for_pain"].summary, bank.questions["for_pain"].summary_label) == (True, "")
     assert (bank.questions["kinds"].summary, bank.questions["kinds"].summary_label) == (True, "What is used")
@@ -152,8 +255,9 @@ def test_the_shipped_bank_is_valid() -> None:
     assert len(bank.areas) == 11
 
 
-@pytest.mark.parametrize(("change", "message"), [(c, m) for _, c, m in BROKEN],
-                         ids=[name for name, _, _ in BROKEN])
+@pytest.mark.parametrize(
+    ("change", "message"), [(c, m) for _, c, m in BROKEN], ids=[name for name, _, _ in BROKEN]
+)
 def test_a_broken_bank_names_the_problem_and_its_place(change: Callable[..., None], message: str) -> None:
     with pytest.raises(BankError) as caught:
         parse(mutate(change))
@@ -170,12 +274,15 @@ def test_every_problem_is_listed_not_just_the_first() -> None:
     assert len(caught.value.problems) == 2
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("version: 1\nsections: [\n", "YAML syntax error at line 3, column 1"),
-    ("version: 1\nversion: 2\n", "YAML syntax error at line 2, column 1: duplicate key 'version'"),
-    ("- a list\n", "(top level): expected a mapping, got a list"),
-    ("", "(top level): expected a mapping, got nothing"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("version: 1\nsections: [\n", "YAML syntax error at line 3, column 1"),
+        ("version: 1\nversion: 2\n", "YAML syntax error at line 2, column 1: duplicate key 'version'"),
+        ("- a list\n", "(top level): expected a mapping, got a list"),
+        ("", "(top level): expected a mapping, got nothing"),
+    ],
+)
 def test_unreadable_yaml_is_located(text: str, message: str) -> None:
     with pytest.raises(BankError) as caught:
         parse(read_yaml(text))
@@ -194,8 +301,9 @@ def test_a_missing_file_is_a_clear_problem(tmp_path: Path) -> None:
 def test_fingerprint_ignores_wording_but_not_answer_ids() -> None:
     base = parse(mini()).fingerprint
     reworded = parse(mutate(lambda d: section(d, 0).update(title="New title"))).fingerprint
-    renamed = parse(mutate(lambda d: section(d, 0)["questions"][1]["options"][0].update(
-        value="tablets"))).fingerprint
+    renamed = parse(
+        mutate(lambda d: section(d, 0)["questions"][1]["options"][0].update(value="tablets"))
+    ).fingerprint
     assert reworded == base
     assert renamed != base
 
@@ -227,7 +335,10 @@ def test_bank_check_runs_through_flask_cli() -> None:
 
     done = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "screener", "bank", "check", str(MINI)],
-        capture_output=True, text=True, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("OK: ")
@@ -237,24 +348,44 @@ def test_bank_check_runs_through_flask_cli() -> None:
 
 CALM = {"title": "Earlier", "text": "You told us.", "steps": ["Call."]}
 BROKEN_CRISIS: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
-    ("after-care on a finding that does not interrupt", lambda d: d["findings"][0].update(aftercare=CALM),
-     "findings[0].aftercare: only a finding that interrupts the questions has after-care"),
-    ("interrupt that is not true or false", lambda d: d["findings"][0].update(interrupt="yes"),
-     "findings[0].interrupt: expected true or false, got text"),
-    ("interrupt on an emergency", lambda d: d["findings"][0].update(level="emergency", interrupt=True),
-     "findings[0].interrupt: an emergency always interrupts"),
-    ("after-care missing an audience's words", lambda d: d["findings"][0].update(
-        interrupt=True, aftercare={**CALM, "title": {"self": "Earlier", "other": "Earlier"}}),
-     "findings[0].aftercare.title: missing wording for audience 'counselor'"),
-    ("unknown key in after-care", lambda d: d["findings"][0].update(
-        interrupt=True, aftercare={**CALM, "titel": "x"}), "findings[0].aftercare: unknown key 'titel'"),
-    ("a number to text that is not a number", lambda d: d["resources"][0].update(sms="text us"),
-     "resources[0].sms: expected a number to text"),
+    (
+        "after-care on a finding that does not interrupt",
+        lambda d: d["findings"][0].update(aftercare=CALM),
+        "findings[0].aftercare: only a finding that interrupts the questions has after-care",
+    ),
+    (
+        "interrupt that is not true or false",
+        lambda d: d["findings"][0].update(interrupt="yes"),
+        "findings[0].interrupt: expected true or false, got text",
+    ),
+    (
+        "interrupt on an emergency",
+        lambda d: d["findings"][0].update(level="emergency", interrupt=True),
+        "findings[0].interrupt: an emergency always interrupts",
+    ),
+    (
+        "after-care missing an audience's words",
+        lambda d: d["findings"][0].update(
+            interrupt=True, aftercare={**CALM, "title": {"self": "Earlier", "other": "Earlier"}}
+        ),
+        "findings[0].aftercare.title: missing wording for audience 'counselor'",
+    ),
+    (
+        "unknown key in after-care",
+        lambda d: d["findings"][0].update(interrupt=True, aftercare={**CALM, "titel": "x"}),
+        "findings[0].aftercare: unknown key 'titel'",
+    ),
+    (
+        "a number to text that is not a number",
+        lambda d: d["resources"][0].update(sms="text us"),
+        "resources[0].sms: expected a number to text",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("change", "message"), [(c, m) for _, c, m in BROKEN_CRISIS],
-                         ids=[name for name, _, _ in BROKEN_CRISIS])
+@pytest.mark.parametrize(
+    ("change", "message"), [(c, m) for _, c, m in BROKEN_CRISIS], ids=[name for name, _, _ in BROKEN_CRISIS]
+)
 def test_a_broken_interrupt_or_resource_names_its_place(change: Callable[..., None], message: str) -> None:
     with pytest.raises(BankError) as caught:
         parse(mutate(change))
@@ -262,8 +393,14 @@ def test_a_broken_interrupt_or_resource_names_its_place(change: Callable[..., No
 
 
 def test_a_calm_interrupt_with_aftercare_loads() -> None:
-    bank = parse(mutate(lambda d: (d["findings"][0].update(interrupt=True, aftercare=CALM),
-                                   d["resources"][0].update(sms="988"))))
+    bank = parse(
+        mutate(
+            lambda d: (
+                d["findings"][0].update(interrupt=True, aftercare=CALM),
+                d["resources"][0].update(sms="988"),
+            )
+        )
+    )
     finding = bank.findings[0]
     assert finding.interrupts and finding.level == "talk_soon"
     assert finding.aftercare is not None and finding.aftercare.steps.get("other") == ("Call.",)

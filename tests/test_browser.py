@@ -132,8 +132,9 @@ CRISIS_STATES = {
 def some_answers(bank: Bank) -> dict[str, str]:
     """Answer yes to what one pattern worth talking about needs, and no to the rest."""
     for finding in bank.findings:
-        questions = [q for q in dict.fromkeys(questions_in(finding.when))
-                     if bank.questions[q].type == "yesno"]
+        questions = [
+            q for q in dict.fromkeys(questions_in(finding.when)) if bank.questions[q].type == "yesno"
+        ]
         answers = dict.fromkeys(questions, "yes")
         if finding.level == "talk_soon" and questions and rules.truth(finding.when, answers) is True:
             return answers
@@ -464,11 +465,14 @@ TELLING = re.compile(r"suicid|overdos|addict", re.IGNORECASE)
 
 
 def in_viewport(browser: Browser, selector: str) -> bool:
-    return bool(browser.script(
-        "const r = document.querySelector(arguments[0]).getBoundingClientRect();"
-        "return r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth"
-        " && r.height > 0;", selector,
-    ))
+    return bool(
+        browser.script(
+            "const r = document.querySelector(arguments[0]).getBoundingClientRect();"
+            "return r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth"
+            " && r.height > 0;",
+            selector,
+        )
+    )
 
 
 def longest_question_page(site: Site) -> str:
@@ -689,8 +693,18 @@ def test_on_a_phone_someone_who_took_too_much_sees_call_911_at_once(browser: Bro
 
 def test_on_a_phone_every_number_to_call_or_text_is_at_least_44px_high(browser: Browser, site: Site) -> None:
     set_viewport(browser, 360, 640)
-    crisis = {"start", "emergency", "emergency-took-too-much", "emergency-988", "interrupt-988-calm",
-              "aftercare-overdose", "aftercare-988", "help", "learn-crisis", "learn-treatment"}
+    crisis = {
+        "start",
+        "emergency",
+        "emergency-took-too-much",
+        "emergency-988",
+        "interrupt-988-calm",
+        "aftercare-overdose",
+        "aftercare-988",
+        "help",
+        "learn-crisis",
+        "learn-treatment",
+    }
     pages = [stop for stop in stops(site) if stop.name in crisis]
     assert {stop.name for stop in pages} == crisis
     small, seen = [], set()
@@ -699,8 +713,11 @@ def test_on_a_phone_every_number_to_call_or_text_is_at_least_44px_high(browser: 
         links = browser.script(PHONE_LINKS_JS)
         assert links, f"{stop.name}: no number to call or text"
         seen |= {link["href"] for link in links}
-        small += [f"{stop.name}: {link['href']} \"{link['text']}\" is {link['height']:.1f}px high"
-                  for link in links if link["height"] < 44 - 0.01]
+        small += [
+            f'{stop.name}: {link["href"]} "{link["text"]}" is {link["height"]:.1f}px high'
+            for link in links
+            if link["height"] < 44 - 0.01
+        ]
     assert not small, "\n".join(small)
     assert {"tel:911", "tel:988", "sms:988", "sms:435748", "tel:18006624357"} <= seen
 
@@ -733,8 +750,10 @@ def test_on_a_phone_the_first_screen_says_what_the_answers_show_and_offers_a_cal
     assert browser.script("return window.scrollY") == 0
     meaning = browser.script(BOX_JS, browser.find("main .next-steps__meaning"))
     assert meaning["top"] >= 0 and meaning["bottom"] <= meaning["viewport"], f"below the fold: {meaning}"
-    calls = [browser.script(BOX_JS, link) for link in
-             browser.all('main .next-steps a[href^="tel:"], main .next-steps a[href^="sms:"]')]
+    calls = [
+        browser.script(BOX_JS, link)
+        for link in browser.all('main .next-steps a[href^="tel:"], main .next-steps a[href^="sms:"]')
+    ]
     assert any(box["bottom"] <= box["viewport"] for box in calls), f"no call or text on screen: {calls}"
 
 
@@ -794,8 +813,17 @@ def printed_counselor_summary(browser: Browser, site: Site, paper: str, folder: 
 
 def screen_only_parts_printed(browser: Browser, pdf: Path) -> list[str]:
     text = " ".join(pdf_text(pdf).split())
-    phrases = ["Exit this page", "Clear my answers", "Continue", "Change answers", "Start again",
-               "Print or save as PDF", "Copy for notes", "Next client", "Back to the summary"]
+    phrases = [
+        "Exit this page",
+        "Clear my answers",
+        "Continue",
+        "Change answers",
+        "Start again",
+        "Print or save as PDF",
+        "Copy for notes",
+        "Next client",
+        "Back to the summary",
+    ]
     found = [p for p in phrases if p in text]
     # Footer links are single words ("Learn"): look for them as lines of their own.
     lines = {" ".join(line.split()) for line in pdf_text(pdf).splitlines()}
@@ -820,8 +848,15 @@ def test_the_heaviest_counselor_summary_prints_on_two_pages_at_most(
     text = " ".join(pdf_text(pdf).split())
     assert today in text, f"{paper}: the date {today!r} is not printed"
     assert "not a diagnosis" in text
-    for words in ("Client name or ID", "Date of birth", "Administered by", "Agency",
-                  "Summary", "Areas to explore in a full assessment", "Reported"):
+    for words in (
+        "Client name or ID",
+        "Date of birth",
+        "Administered by",
+        "Agency",
+        "Summary",
+        "Areas to explore in a full assessment",
+        "Reported",
+    ):
         assert words in text, f"{paper}: {words!r} is not printed"
     for row in browser.all("main .record-table tbody th"):
         # A long label wraps in its cell, and pdftotext may put the answer beside its first line.
@@ -854,8 +889,9 @@ def test_the_self_and_family_results_print_compactly(
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
 def test_the_client_copy_prints_on_one_page(browser: Browser, site: Site, paper: str, tmp_path: Path) -> None:
     require("pdftotext", "pdfinfo")
-    pdf, today = printed(browser, site, Stop("client-copy", "/results/client-copy", "counselor-heaviest"),
-                         paper, tmp_path)
+    pdf, today = printed(
+        browser, site, Stop("client-copy", "/results/client-copy", "counselor-heaviest"), paper, tmp_path
+    )
     assert pdf_pages(pdf) == 1, f"{paper}: {pdf_pages(pdf)} pages"
     text = " ".join(pdf_text(pdf).split())
     assert today in text and "988" in text and "Client reports" not in text
@@ -870,12 +906,18 @@ def test_the_copy_button_selects_the_notes_and_says_what_happened(browser: Brows
     browser.click(button)
     status = browser.find(".js-copy-status")
     # Copied, or (where the browser refuses the clipboard) selected for Ctrl+C: either way, said.
-    assert re.search(r"Copied|selected", browser.script(
-        "return new Promise(r => { const s = arguments[0]; const t = setInterval(() => {"
-        " if (s.textContent) { clearInterval(t); r(s.textContent); } }, 20); })", status))
+    assert re.search(
+        r"Copied|selected",
+        browser.script(
+            "return new Promise(r => { const s = arguments[0]; const t = setInterval(() => {"
+            " if (s.textContent) { clearInterval(t); r(s.textContent); } }, 20); })",
+            status,
+        ),
+    )
     selected = browser.script(
         "const box = document.getElementById('notes-text');"
-        "return [document.activeElement === box, box.selectionStart, box.selectionEnd, box.value.length];")
+        "return [document.activeElement === box, box.selectionStart, box.selectionEnd, box.value.length];"
+    )
     assert selected[0] and selected[1] == 0 and selected[2] == selected[3] > 100
 
 

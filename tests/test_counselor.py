@@ -36,8 +36,10 @@ def counselor_results(walker: Walker, client: FlaskClient, answers: dict[str, An
 
 
 def table_rows(soup: BeautifulSoup, selector: str) -> dict[str, str]:
-    return {" ".join(r.th.get_text().split()): " ".join(r.td.get_text().split())
-            for r in soup.select(f"{selector} tbody tr")}
+    return {
+        " ".join(r.th.get_text().split()): " ".join(r.td.get_text().split())
+        for r in soup.select(f"{selector} tbody tr")
+    }
 
 
 def test_the_summary_block_comes_first_with_use_and_safety(
@@ -46,8 +48,7 @@ def test_the_summary_block_comes_first_with_use_and_safety(
     soup = counselor_results(walker, client, heaviest_answers(bank))
     headings = [h.get("id") for h in soup.select("main h2[id]")]
     assert headings.index("summary-title") < headings.index("areas-title")
-    assert headings.index("areas-title") < min(
-        i for i, h in enumerate(headings) if h.startswith("finding-"))
+    assert headings.index("areas-title") < min(i for i, h in enumerate(headings) if h.startswith("finding-"))
     rows = table_rows(soup, ".intake")
     for option in bank.questions["what_used"].options:
         if option.value != "unsure":
@@ -58,17 +59,34 @@ def test_the_summary_block_comes_first_with_use_and_safety(
     for question in bank.sections[0].for_audience("counselor"):
         assert rows[question.text.get("counselor").rstrip(".")] == "No"
     # What matters for safety, each as reported.
-    for label in ("Also taken with opioids", "Naloxone on hand", "Break from opioids, past 2 months",
-                  "Overdosed before, or given naloxone", "Uses alone"):
+    for label in (
+        "Also taken with opioids",
+        "Naloxone on hand",
+        "Break from opioids, past 2 months",
+        "Overdosed before, or given naloxone",
+        "Uses alone",
+    ):
         assert rows[label], label
 
 
 def test_the_summary_block_is_made_from_the_bank_s_flags(bank: Bank) -> None:
     flagged = [q.id for q in intake.summary_questions(bank)]
-    assert flagged == [q.id for q in bank.questions.values() if "counselor" in q.audiences
-                       and (q.summary or q.section == bank.sections[0].id)]
-    assert {"what_used", "how_taken", "how_long", "use_frequency", "last_use", "mixes_with",
-            "has_naloxone", "pregnant", "recent_break"} <= set(flagged)
+    assert flagged == [
+        q.id
+        for q in bank.questions.values()
+        if "counselor" in q.audiences and (q.summary or q.section == bank.sections[0].id)
+    ]
+    assert {
+        "what_used",
+        "how_taken",
+        "how_long",
+        "use_frequency",
+        "last_use",
+        "mixes_with",
+        "has_naloxone",
+        "pregnant",
+        "recent_break",
+    } <= set(flagged)
 
 
 def test_the_areas_are_a_table_of_reported_not_reported_and_not_sure(
@@ -172,8 +190,10 @@ def test_the_counselor_downloads_the_response_never_cached(
     response = client.get("/results/fhir")
     assert response.status_code == 200
     assert response.mimetype == "application/fhir+json"
-    assert re.fullmatch(r'attachment; filename="questionnaire-response-\d{4}-\d\d-\d\d\.json"',
-                        response.headers["Content-Disposition"])
+    assert re.fullmatch(
+        r'attachment; filename="questionnaire-response-\d{4}-\d\d-\d\d\.json"',
+        response.headers["Content-Disposition"],
+    )
     assert response.headers["Cache-Control"] == "no-store"
     data = json.loads(text_of(response))
     assert data["resourceType"] == "QuestionnaireResponse"
@@ -184,8 +204,9 @@ def test_the_counselor_downloads_the_response_never_cached(
 
 
 @pytest.mark.parametrize("audience", ["self", "other"])
-def test_the_download_is_refused_for_self_and_family(walker: Walker, client: FlaskClient,
-                                                     audience: str) -> None:
+def test_the_download_is_refused_for_self_and_family(
+    walker: Walker, client: FlaskClient, audience: str
+) -> None:
     walker.complete(audience, {})
     assert client.get("/results/fhir").status_code == 404
     assert client.get("/results/client-copy").status_code == 404

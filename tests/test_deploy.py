@@ -129,14 +129,18 @@ def test_production_refuses_a_weak_fallback_key() -> None:
 
 # --- behind a proxy -------------------------------------------------------------------
 
-FORWARDED = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "screener.example.org",
-             "X-Forwarded-For": "203.0.113.9"}
+FORWARDED = {
+    "X-Forwarded-Proto": "https",
+    "X-Forwarded-Host": "screener.example.org",
+    "X-Forwarded-For": "203.0.113.9",
+}
 
 
 def test_forwarded_headers_are_ignored_unless_a_proxy_is_trusted() -> None:
     app = make_app()
     with app.test_request_context("/", headers=FORWARDED):
         from flask import request
+
         assert request.scheme == "http" and request.host == "localhost"
         assert request.remote_addr != "203.0.113.9"
 
@@ -148,6 +152,7 @@ def test_one_trusted_proxy_sets_scheme_host_and_client() -> None:
     @app.get("/seen")
     def show() -> tuple[str, dict[str, str]]:
         from flask import request
+
         seen.update(scheme=request.scheme, host=request.host, remote=str(request.remote_addr))
         return "ok", {"Content-Type": "text/plain"}
 

@@ -29,22 +29,63 @@ from screener.rules import Report, clean_answer, due_interrupts, evaluate, relev
 BANK = load()
 # Words and phrases this product must never show: diagnostic, stigmatizing or falsely reassuring.
 FORBIDDEN = [
-    r"\byou have\b", r"\byou are addicted\b", r"\baddicts?\b", r"\babusers?\b", r"\bjunkies?\b",
-    r"\bdiagnosis of\b", r"\b(mild|moderate|severe)\b[^.]{0,30}\buse disorder\b",
-    r"\buse disorder\b[^.]{0,20}\b(mild|moderate|severe)\b", r"\byou are fine\b",
-    r"\bnothing to worry about\b", r"\bclean\b", r"\bdirty\b", r"\bdrug abuse\b",
-    r"\bdrug[- ]seeking\b", r"\breplacement therapy\b", r"\bsubstitution therapy\b",
-    r"\brelaps(e|es|ed|ing)\b", r"\baddicted to\b",
+    r"\byou have\b",
+    r"\byou are addicted\b",
+    r"\baddicts?\b",
+    r"\babusers?\b",
+    r"\bjunkies?\b",
+    r"\bdiagnosis of\b",
+    r"\b(mild|moderate|severe)\b[^.]{0,30}\buse disorder\b",
+    r"\buse disorder\b[^.]{0,20}\b(mild|moderate|severe)\b",
+    r"\byou are fine\b",
+    r"\bnothing to worry about\b",
+    r"\bclean\b",
+    r"\bdirty\b",
+    r"\bdrug abuse\b",
+    r"\bdrug[- ]seeking\b",
+    r"\breplacement therapy\b",
+    r"\bsubstitution therapy\b",
+    r"\brelaps(e|es|ed|ing)\b",
+    r"\baddicted to\b",
 ]
 MAX_GRADE = 8.0
 # Names of medicines and conditions: long words that say exactly what they mean.
 NAMES = [
-    "opioid-induced hyperalgesia", "hyperalgesia", "buprenorphine", "naltrexone", "methadone",
-    "naloxone", "fentanyl", "benzodiazepines", "benzodiazepine", "oxycodone", "hydrocodone",
-    "allodynia", "morphine", "codeine", "heroin", "gabapentin", "opioids", "opioid",
-    "medication", "medications", "medicines", "medicine", "prescription", "prescribed",
-    "prescriber", "withdrawal", "tolerance", "dependence", "counselor", "counseling",
-    "disorder", "substance", "overdose", "emergency", "Narcan",
+    "opioid-induced hyperalgesia",
+    "hyperalgesia",
+    "buprenorphine",
+    "naltrexone",
+    "methadone",
+    "naloxone",
+    "fentanyl",
+    "benzodiazepines",
+    "benzodiazepine",
+    "oxycodone",
+    "hydrocodone",
+    "allodynia",
+    "morphine",
+    "codeine",
+    "heroin",
+    "gabapentin",
+    "opioids",
+    "opioid",
+    "medication",
+    "medications",
+    "medicines",
+    "medicine",
+    "prescription",
+    "prescribed",
+    "prescriber",
+    "withdrawal",
+    "tolerance",
+    "dependence",
+    "counselor",
+    "counseling",
+    "disorder",
+    "substance",
+    "overdose",
+    "emergency",
+    "Narcan",
 ]
 
 
@@ -70,7 +111,8 @@ def answer_strategy(bank: Bank, audience: str) -> st.SearchStrategy[dict[str, An
     )
     return st.builds(
         lambda answers, extra: {**extra, **{k: v for k, v in answers.items() if v is not None}},
-        st.fixed_dictionaries(fields), garbage,
+        st.fixed_dictionaries(fields),
+        garbage,
     )
 
 
@@ -161,8 +203,11 @@ def test_no_forbidden_wording_anywhere_in_the_bank() -> None:
 
 def test_every_step_and_sentence_starts_like_one() -> None:
     # A comma inside a YAML flow list ([a, b]) splits one step into two: catch that here.
-    broken = [(where, text) for where, text in bank_texts()
-              if ".steps[" in where and text and not re.match(r"^[A-Z0-9“\"(]", text)]
+    broken = [
+        (where, text)
+        for where, text in bank_texts()
+        if ".steps[" in where and text and not re.match(r"^[A-Z0-9“\"(]", text)
+    ]
     assert not broken
 
 
@@ -196,10 +241,13 @@ def test_reading_grade_is_8_or_below() -> None:
 
 def test_the_grade_measure_is_real() -> None:
     assert grade("Have you needed more to get the same effect?") < 6
-    assert grade(
-        "Notwithstanding considerable interindividual heterogeneity, pharmacodynamic "
-        "adaptations characteristically necessitate progressively escalating dosages."
-    ) > MAX_GRADE
+    assert (
+        grade(
+            "Notwithstanding considerable interindividual heterogeneity, pharmacodynamic "
+            "adaptations characteristically necessitate progressively escalating dosages."
+        )
+        > MAX_GRADE
+    )
 
 
 # --- reachability ---------------------------------------------------------------------
@@ -231,16 +279,25 @@ def satisfy(condition: Any, want: bool, answers: dict[str, Any], audience: str) 
         yield from satisfy(condition.item, want, answers, audience)
     elif isinstance(condition, AnyOf | AllOf | AtLeast):
         needed = (
-            1 if isinstance(condition, AnyOf)
-            else len(condition.items) if isinstance(condition, AllOf) else condition.count
+            1
+            if isinstance(condition, AnyOf)
+            else len(condition.items)
+            if isinstance(condition, AllOf)
+            else condition.count
         )
         if not want:
             needed = len(condition.items) - needed + 1
         yield from _pick(list(condition.items), needed, want, answers, audience)
 
 
-def _pick(items: list[Any], needed: int, want: bool, answers: dict[str, Any], audience: str,
-          budget: list[int] | None = None) -> Iterator[dict[str, Any]]:
+def _pick(
+    items: list[Any],
+    needed: int,
+    want: bool,
+    answers: dict[str, Any],
+    audience: str,
+    budget: list[int] | None = None,
+) -> Iterator[dict[str, Any]]:
     budget = budget if budget is not None else [2000]
     if needed <= 0:
         yield answers
@@ -292,8 +349,11 @@ def test_every_finding_is_reachable(finding: Any) -> None:
 
 def test_every_question_is_asked_to_some_audience() -> None:
     for question in BANK.questions.values():
-        gates = [c for c in (BANK.sections[BANK.section_index[question.section]].when, question.when)
-                 if c is not None]
+        gates = [
+            c
+            for c in (BANK.sections[BANK.section_index[question.section]].when, question.when)
+            if c is not None
+        ]
         shown_to = []
         for audience in question.audiences:
             for answers in _pick(gates, len(gates), True, {}, audience):

@@ -45,8 +45,9 @@ def schema() -> dict[str, Any]:
 def schema_errors(resource: dict[str, Any]) -> list[str]:
     """Validate against the resource's own definition (clear messages) and the whole schema."""
     full = schema()
-    own = Draft6Validator({"$ref": f"#/definitions/{resource['resourceType']}",
-                           "definitions": full["definitions"]})
+    own = Draft6Validator(
+        {"$ref": f"#/definitions/{resource['resourceType']}", "definitions": full["definitions"]}
+    )
     errors = [f"{list(e.absolute_path)}: {e.message}" for e in own.iter_errors(resource)]
     errors += [f"(whole schema) {e.message[:200]}" for e in Draft6Validator(full).iter_errors(resource)]
     return errors
@@ -69,8 +70,11 @@ def items(resource: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def question_items(resource: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {i["linkId"]: i for i in items(resource) if i.get("type") != "group"
-            and not i["linkId"].startswith("section-")}
+    return {
+        i["linkId"]: i
+        for i in items(resource)
+        if i.get("type") != "group" and not i["linkId"].startswith("section-")
+    }
 
 
 def response(bank: Bank, answers: dict[str, Any], audience: str = "counselor") -> dict[str, Any]:
@@ -121,7 +125,9 @@ def test_skip_logic_becomes_enable_when_and_not_sure_still_asks(bank: Bank) -> N
     pain = by_link[f"section-{bank.questions['pain_worse'].section}"]
     assert pain["enableBehavior"] == "any"
     assert [(w["question"], w["operator"], w["answerCoding"]["code"]) for w in pain["enableWhen"]] == [
-        ("takes_for_pain", "=", "yes"), ("takes_for_pain", "=", "unsure")]
+        ("takes_for_pain", "=", "yes"),
+        ("takes_for_pain", "=", "unsure"),
+    ]
     more_often = by_link["more_often"]
     assert {w["answerCoding"]["code"] for w in more_often["enableWhen"]} == {"yes", "unsure"}
     assert "enableWhen" not in by_link["what_used"]
@@ -206,8 +212,11 @@ def test_a_question_the_audience_is_not_asked_is_left_out(bank: Bank) -> None:
 def test_answers_round_trip(bank: Bank, case: str) -> None:
     answers = heaviest_answers(bank)
     if case == "not sure everywhere":
-        answers = {q.id: ["unsure"] if q.type == "multi" else "unsure"
-                   for q in bank.questions.values() if "unsure" in q.values}
+        answers = {
+            q.id: ["unsure"] if q.type == "multi" else "unsure"
+            for q in bank.questions.values()
+            if "unsure" in q.values
+        }
     elif case == "no pain medicine":
         answers["takes_for_pain"] = "no"
     text = json.dumps(response(bank, answers))
@@ -217,15 +226,21 @@ def test_answers_round_trip(bank: Bank, case: str) -> None:
 
 
 def test_reading_back_drops_what_does_not_fit(bank: Bank) -> None:
-    good = {"linkId": "takes_for_pain",
-            "answer": [{"valueCoding": {"system": fhir.code_system_url(BASE), "code": "yes"}}]}
+    good = {
+        "linkId": "takes_for_pain",
+        "answer": [{"valueCoding": {"system": fhir.code_system_url(BASE), "code": "yes"}}],
+    }
     odd = [
         {"linkId": "no_such_question", "answer": good["answer"]},
         {"linkId": "takes_for_pain_typo"},
-        {"linkId": "has_prescription",
-         "answer": [{"valueCoding": {"system": "http://other.example/cs", "code": "yes"}}]},
-        {"linkId": "how_long", "answer": [{"valueCoding": {"system": fhir.code_system_url(BASE),
-                                                          "code": "forever"}}]},
+        {
+            "linkId": "has_prescription",
+            "answer": [{"valueCoding": {"system": "http://other.example/cs", "code": "yes"}}],
+        },
+        {
+            "linkId": "how_long",
+            "answer": [{"valueCoding": {"system": fhir.code_system_url(BASE), "code": "forever"}}],
+        },
         {"linkId": "what_used", "answer": "heroin"},
         "not an item",
     ]
@@ -259,8 +274,11 @@ BREAKAGES = [
 ]
 
 
-@pytest.mark.parametrize(("breakage", "schema_sees_it", "fhirclient_sees_it"),
-                         [b[1:] for b in BREAKAGES], ids=[b[0] for b in BREAKAGES])
+@pytest.mark.parametrize(
+    ("breakage", "schema_sees_it", "fhirclient_sees_it"),
+    [b[1:] for b in BREAKAGES],
+    ids=[b[0] for b in BREAKAGES],
+)
 def test_the_validators_would_catch_a_broken_response(
     bank: Bank, breakage: Any, schema_sees_it: bool, fhirclient_sees_it: bool
 ) -> None:

@@ -17,7 +17,7 @@ def text_of(response: Any) -> str:
 
 def main_of(html: str) -> str:
     """Return the page's own content (the emergency strip on every page asks about overdoses)."""
-    return html[html.index("<main"):html.index("</main>")]
+    return html[html.index("<main") : html.index("</main>")]
 
 
 def answer_safety(walker: Walker, audience: str, **given: str) -> str:
@@ -90,7 +90,8 @@ def test_someone_who_may_have_taken_too_much_is_told_to_call_911_now(walker: Wal
 def test_the_self_question_about_taking_too_much_is_asked_only_of_the_person(walker: Walker) -> None:
     walker.start("self")
     assert "may have taken too much, and do you feel very sleepy or short of breath" in text_of(
-        walker.client.get("/questions/safety"))
+        walker.client.get("/questions/safety")
+    )
     walker.client.post("/exit")
     walker.start("other")
     assert "took_too_much" not in form_fields(text_of(walker.client.get("/questions/safety")))
@@ -100,16 +101,24 @@ def test_the_self_question_about_taking_too_much_is_asked_only_of_the_person(wal
 
 
 @pytest.mark.parametrize("audience", ["self", "other", "counselor"])
-def test_the_overdose_page_puts_call_911_then_the_steps_then_the_signs(
-    walker: Walker, audience: str
-) -> None:
+def test_the_overdose_page_puts_call_911_then_the_steps_then_the_signs(walker: Walker, audience: str) -> None:
     extra = {"with_them_now": "yes"} if audience == "other" else {}
     where = answer_safety(walker, audience, overdose_signs_now="yes", **extra)
     page = text_of(walker.client.get(where))
     main = main_of(page)
-    order = ['class="button button--call button--warning" href="tel:911"', "What to do now",
-             "Give naloxone", "start CPR. Push hard and fast", "onto their side", "Stay with them",
-             "Signs of an overdose", "Good Samaritan", "withdrawal", "xylazine", "cold water"]
+    order = [
+        'class="button button--call button--warning" href="tel:911"',
+        "What to do now",
+        "Give naloxone",
+        "start CPR. Push hard and fast",
+        "onto their side",
+        "Stay with them",
+        "Signs of an overdose",
+        "Good Samaritan",
+        "withdrawal",
+        "xylazine",
+        "cold water",
+    ]
     places = [main.index(words) for words in order]
     assert places == sorted(places), order
     assert "if you know how" not in page
@@ -163,17 +172,36 @@ def test_not_sure_about_thoughts_of_suicide_does_not_interrupt(walker: Walker) -
 # --- after-care -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("audience", "given", "interrupt", "title"), [
-    ("self", {"overdose_signs_now": "yes"}, "overdose_now",
-     "Earlier you told us someone with you may have overdosed"),
-    ("other", {"with_them_now": "yes", "overdose_signs_now": "unsure"}, "overdose_now",
-     "Earlier you told us they may have overdosed"),
-    ("counselor", {"overdose_signs_now": "yes"}, "overdose_now", "Overdose signs reported at intake"),
-    ("self", {"suicide_thoughts_q": "now"}, "suicide_thoughts",
-     "Earlier you told us about thoughts of ending your life"),
-    ("counselor", {"suicide_thoughts_q": "past_month"}, "suicide_past_month",
-     "Thoughts of suicide in the past month, reported at intake"),
-])
+@pytest.mark.parametrize(
+    ("audience", "given", "interrupt", "title"),
+    [
+        (
+            "self",
+            {"overdose_signs_now": "yes"},
+            "overdose_now",
+            "Earlier you told us someone with you may have overdosed",
+        ),
+        (
+            "other",
+            {"with_them_now": "yes", "overdose_signs_now": "unsure"},
+            "overdose_now",
+            "Earlier you told us they may have overdosed",
+        ),
+        ("counselor", {"overdose_signs_now": "yes"}, "overdose_now", "Overdose signs reported at intake"),
+        (
+            "self",
+            {"suicide_thoughts_q": "now"},
+            "suicide_thoughts",
+            "Earlier you told us about thoughts of ending your life",
+        ),
+        (
+            "counselor",
+            {"suicide_thoughts_q": "past_month"},
+            "suicide_past_month",
+            "Thoughts of suicide in the past month, reported at intake",
+        ),
+    ],
+)
 def test_after_going_on_the_results_open_with_aftercare_not_a_stale_alarm(
     walker: Walker, audience: str, given: dict[str, str], interrupt: str, title: str
 ) -> None:
@@ -193,8 +221,8 @@ def test_after_going_on_the_results_open_with_aftercare_not_a_stale_alarm(
 def test_the_counselor_summary_prints_reported_at_intake(walker: Walker) -> None:
     where = answer_safety(walker, "counselor", overdose_signs_now="yes")
     results = go_on_to_results(walker, where)
-    card = results[results.index('id="aftercare-overdose_now"') - 200:]
-    card = card[:card.index("</section>")]
+    card = results[results.index('id="aftercare-overdose_now"') - 200 :]
+    card = card[: card.index("</section>")]
     assert "no-print" not in card.split(">", 1)[0], "the after-care card must print"
     assert "reported at intake" in card
 
@@ -215,8 +243,13 @@ def test_the_helplines_can_be_texted_and_988_says_how_deaf_callers_reach_it(clie
 
 def test_the_crisis_page_explains_988_and_a_safety_plan(client: FlaskClient) -> None:
     page = text_of(client.get("/learn/crisis"))
-    for words in ("What happens when you call or text 988", "A simple safety plan", "Sources",
-                  "988lifeline.org", "nimh.nih.gov"):
+    for words in (
+        "What happens when you call or text 988",
+        "A simple safety plan",
+        "Sources",
+        "988lifeline.org",
+        "nimh.nih.gov",
+    ):
         assert words in page
     assert "crisis" in text_of(client.get("/learn/"))
 
@@ -237,8 +270,9 @@ def test_call_links_escape_everything_else() -> None:
     from screener.views import call_links
 
     linked = call_links('<b>x</b> call 1-800-662-4357 & "988"')
-    assert linked == ('&lt;b&gt;x&lt;/b&gt; call <a href="tel:18006624357">1-800-662-4357</a> '
-                      '&amp; &#34;988&#34;')
+    assert linked == (
+        '&lt;b&gt;x&lt;/b&gt; call <a href="tel:18006624357">1-800-662-4357</a> &amp; &#34;988&#34;'
+    )
 
 
 def test_a_page_for_another_audience_is_not_shown(walker: Walker) -> None:

@@ -45,10 +45,29 @@ def self_signed(openssl: str, folder: Path) -> tuple[Path, Path]:
     """Make a throwaway certificate for localhost."""
     cert, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(
-        [openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-         "-nodes", "-days", "1", "-subj", "/CN=localhost", "-keyout", str(key), "-out", str(cert),
-         "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
-        check=True, capture_output=True, timeout=60,
+        [
+            openssl,
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-addext",
+            "subjectAltName=DNS:localhost,IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
     )
     return cert, key
 
@@ -91,10 +110,12 @@ def front(tmp_path: Path) -> Iterator[Front]:
         apps = [stack.enter_context(deployed(SECRET, tmp_path, **settings)) for _ in range(2)]
         http, https = free_port(), free_port()
         (tmp_path / "screener.conf").write_text(
-            site_config(tmp_path, apps, http, https, cert, key), encoding="utf-8")
+            site_config(tmp_path, apps, http, https, cert, key), encoding="utf-8"
+        )
         temp = tmp_path / "temp"
         temp.mkdir()
-        (tmp_path / "nginx.conf").write_text(f"""
+        (tmp_path / "nginx.conf").write_text(
+            f"""
 daemon off;
 # One process as the user running the test (no switch to www-data, no root needed).
 master_process off;
@@ -109,14 +130,28 @@ http {{
     scgi_temp_path {temp}/scgi;
     include {tmp_path}/screener.conf;
 }}
-""", encoding="utf-8")
+""",
+            encoding="utf-8",
+        )
         context = ssl.create_default_context(cafile=str(cert))
         base = f"https://localhost:{https}"
-        stack.enter_context(start(
-            [tools["nginx"], "-p", str(tmp_path), "-e", str(tmp_path / "error.log"),
-             "-c", str(tmp_path / "nginx.conf")],
-            os.environ, https, base=base, context=context,
-        ))
+        stack.enter_context(
+            start(
+                [
+                    tools["nginx"],
+                    "-p",
+                    str(tmp_path),
+                    "-e",
+                    str(tmp_path / "error.log"),
+                    "-c",
+                    str(tmp_path / "nginx.conf"),
+                ],
+                os.environ,
+                https,
+                base=base,
+                context=context,
+            )
+        )
         yield Front(base, f"http://127.0.0.1:{http}", apps, context, tmp_path / "access.log")
 
 

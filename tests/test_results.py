@@ -55,7 +55,7 @@ def test_what_to_do_next_comes_first_with_one_to_three_actions_each_with_a_way_t
 
 
 def test_a_person_buying_pills_is_told_naloxone_and_never_use_alone_first(
-    heavy: dict[str, BeautifulSoup]
+    heavy: dict[str, BeautifulSoup],
 ) -> None:
     soup = heavy["buyer"]
     titles = [t.get_text(strip=True) for t in soup.select(".next-step__title")]
@@ -65,7 +65,7 @@ def test_a_person_buying_pills_is_told_naloxone_and_never_use_alone_first(
 
 
 def test_a_family_member_is_pointed_to_samhsa_first_and_never_to_never_use_alone_first(
-    heavy: dict[str, BeautifulSoup]
+    heavy: dict[str, BeautifulSoup],
 ) -> None:
     soup = heavy["parent"]
     names = helpline_names(soup)
@@ -143,14 +143,26 @@ def test_a_result_with_no_pattern_has_its_own_lede(audience: str) -> None:
 
 
 # Sure answers to the choice questions, whose quiet default in the Walker is their last option.
-SURE = {"their_age": "over_25", "how_long": "over_three", "use_frequency": "daily", "last_use": "today",
-        "dose_up_effect": "no_increase", "dose_down_effect": "no_decrease", "pregnant": "no"}
+SURE = {
+    "their_age": "over_25",
+    "how_long": "over_three",
+    "use_frequency": "daily",
+    "last_use": "today",
+    "dose_up_effect": "no_increase",
+    "dose_down_effect": "no_decrease",
+    "pregnant": "no",
+}
 
 
 @pytest.mark.parametrize("audience", ["self", "other", "counselor"])
 def test_many_not_sure_answers_get_a_kind_line_in_every_audience(audience: str) -> None:
-    unsure = {"more_for_same": "unsure", "same_dose_less": "unsure", "craving": "unsure",
-              "time_spent": "unsure", "gave_up": "unsure"}
+    unsure = {
+        "more_for_same": "unsure",
+        "same_dose_less": "unsure",
+        "craving": "unsure",
+        "time_spent": "unsure",
+        "gave_up": "unsure",
+    }
     kind = results_page(audience, {**SURE, **unsure}).select_one(".kind-line")
     assert kind is not None, audience
     assert "normal" in kind.get_text() and "SAMHSA" in kind.get_text() and "988" in kind.get_text()
@@ -164,8 +176,11 @@ def test_in_canada_the_strip_and_the_first_helplines_are_canadian() -> None:
     assert "call 911" in strip and "9-8-8" in strip, strip
     assert soup.select_one('.emergency-strip a[href="sms:988"]')
     names = helpline_names(soup)
-    assert names[:3] == ["9-8-8 Suicide Crisis Helpline (Canada)", "Emergency services in Canada (911)",
-                         "National Overdose Response Service (Canada)"], names
+    assert names[:3] == [
+        "9-8-8 Suicide Crisis Helpline (Canada)",
+        "Emergency services in Canada (911)",
+        "National Overdose Response Service (Canada)",
+    ], names
     panel = soup.select_one(".next-steps")
     assert panel.select_one('a[href="tel:18886886677"]'), "Never use alone should call NORS in Canada"
     assert "SAMHSA" not in panel.get_text()
@@ -213,11 +228,14 @@ def test_every_region_gives_actions_with_someone_to_call(bank: Bank, region: str
 def test_the_meaning_counts_patterns_and_says_how_many_need_action_today(bank: Bank) -> None:
     report = report_for(bank, "self", HEAVY_BUYER)
     assert plan.meaning(report, "self") == (
-        "Your answers show eight patterns worth talking about, and one of them needs action today.")
+        "Your answers show eight patterns worth talking about, and one of them needs action today."
+    )
 
 
-@pytest.mark.parametrize(("region", "first"), [("US", "SAMHSA National Helpline"),
-                                               ("CA", "9-8-8 Suicide Crisis Helpline (Canada)")])
+@pytest.mark.parametrize(
+    ("region", "first"),
+    [("US", "SAMHSA National Helpline"), ("CA", "9-8-8 Suicide Crisis Helpline (Canada)")],
+)
 def test_the_no_opioids_end_page_still_works_and_leads_with_the_regions_helplines(
     region: str, first: str
 ) -> None:
@@ -253,7 +271,7 @@ def test_a_worried_parent_is_told_of_craft_after_the_first_helplines(
     """A parent who has seen many signs hears of a family approach, not only of helplines."""
     walker.complete("other", {"behavior_signs": ["secretive", "avoiding"], "craving": "unsure"})
     page = client.get("/results").get_data(as_text=True)
-    help_part = page[page.index('id="help-title"'):]
+    help_part = page[page.index('id="help-title"') :]
     assert "CRAFT" in help_part and "without threats" in help_part
     assert help_part.index("SAMHSA") < help_part.index("CRAFT"), "SAMHSA leads for a family member"
     talking = re.search(r'href="(/learn/[0-9]+)">How to start a caring talk', help_part)

@@ -16,13 +16,28 @@ APPS = {csrf: make_app(WTF_CSRF_ENABLED=csrf) for csrf in (True, False)}
 BANK = APPS[True].extensions["bank"]
 QUESTION_IDS = list(BANK.questions)
 ROUTES = [
-    "/", "/questions/" + BANK.sections[0].id, "/questions/" + BANK.sections[-1].id,
-    "/questions/nope", "/now/overdose_now", "/now/suicide_thoughts", "/now/nope",
-    "/check-answers", "/results", "/exit", "/clear", "/learn/", "/learn/overdose",
-    "/learn/../../etc/passwd", "/help", "/privacy", "/static/screener.css", "/static/../wsgi.py",
+    "/",
+    "/questions/" + BANK.sections[0].id,
+    "/questions/" + BANK.sections[-1].id,
+    "/questions/nope",
+    "/now/overdose_now",
+    "/now/suicide_thoughts",
+    "/now/nope",
+    "/check-answers",
+    "/results",
+    "/exit",
+    "/clear",
+    "/learn/",
+    "/learn/overdose",
+    "/learn/../../etc/passwd",
+    "/help",
+    "/privacy",
+    "/static/screener.css",
+    "/static/../wsgi.py",
 ]
-SAFE_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",),
-                                           blacklist_characters="\r\n\x00"), max_size=60)
+SAFE_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n\x00"), max_size=60
+)
 VALUES = st.one_of(
     st.sampled_from(["yes", "no", "unsure", "none", "", "self", "other", "counselor"]),
     SAFE_TEXT,
@@ -35,10 +50,23 @@ BODIES = st.one_of(
     st.binary(max_size=4000),
 )
 HEADERS = st.dictionaries(
-    st.sampled_from(["Content-Type", "Accept", "Accept-Language", "X-Forwarded-For",
-                     "Referer", "Origin", "Range", "If-None-Match", "X-CSRFToken"]),
-    st.text(alphabet=string.printable.replace("\r", "").replace("\n", "")
-            .replace("\x0b", "").replace("\x0c", ""), max_size=80),
+    st.sampled_from(
+        [
+            "Content-Type",
+            "Accept",
+            "Accept-Language",
+            "X-Forwarded-For",
+            "Referer",
+            "Origin",
+            "Range",
+            "If-None-Match",
+            "X-CSRFToken",
+        ]
+    ),
+    st.text(
+        alphabet=string.printable.replace("\r", "").replace("\n", "").replace("\x0b", "").replace("\x0c", ""),
+        max_size=80,
+    ),
     max_size=4,
 )
 PATHS = st.one_of(
@@ -64,8 +92,13 @@ def stored(client: Any) -> answers.Saved:
     with_answers=st.booleans(),
 )
 def test_hostile_requests_never_break_the_app_or_change_refused_state(
-    csrf: bool, method: str, path: str, body: Any, headers: dict[str, str],
-    cookie: str | None, with_answers: bool,
+    csrf: bool,
+    method: str,
+    path: str,
+    body: Any,
+    headers: dict[str, str],
+    cookie: str | None,
+    with_answers: bool,
 ) -> None:
     client = APPS[csrf].test_client()
     if with_answers:

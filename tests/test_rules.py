@@ -73,13 +73,16 @@ def test_triggers_name_the_question_and_the_answer_in_the_audience_words() -> No
     report = evaluate(MINI, raw, "counselor")
     (finding,) = report.findings
     assert [(t.question, t.answer) for t in finding.triggers] == [
-        ("Client reports strong urges.", "Yes"), ("Is the pain worse?", "Worse")]
+        ("Client reports strong urges.", "Yes"),
+        ("Is the pain worse?", "Worse"),
+    ]
     assert [a.id for a in report.areas] == ["craving"]
 
 
 def test_not_sure_is_counted_and_makes_areas_unclear() -> None:
-    report = evaluate(MINI, {"for_pain": "yes", "kinds": ("pills",), "urges": "unsure",
-                             "worse": "unsure"}, "self")
+    report = evaluate(
+        MINI, {"for_pain": "yes", "kinds": ("pills",), "urges": "unsure", "worse": "unsure"}, "self"
+    )
     assert report.unsure == 2
     assert report.findings == ()
     assert report.unclear_areas == ("Craving",)
@@ -90,10 +93,19 @@ def test_finding_resources_come_first_without_repeats() -> None:
     assert [r.id for r in report.resources] == ["helpline"]
 
 
-@pytest.mark.parametrize("raw", [
-    {"for_pain": "maybe"}, {"for_pain": ["yes"]}, {"kinds": ("none", "pills")}, {"kinds": []},
-    {"kinds": "pills"}, {3: "yes"}, {"urges": {"a": 1}}, {"for_pain": None},
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {"for_pain": "maybe"},
+        {"for_pain": ["yes"]},
+        {"kinds": ("none", "pills")},
+        {"kinds": []},
+        {"kinds": "pills"},
+        {3: "yes"},
+        {"urges": {"a": 1}},
+        {"for_pain": None},
+    ],
+)
 def test_invalid_answers_are_ignored(raw: dict[Any, Any]) -> None:
     kept = relevant_answers(MINI, raw, "self")
     assert all(k in MINI.questions for k in kept)
@@ -108,17 +120,31 @@ def mini_with(**finding: Any) -> Bank:
     """The mini bank with changes to its one finding, or with a second finding added."""
     data = read_yaml(MINI_TEXT)
     if "id" in finding:
-        data["findings"].append({"level": "info", "title": "T", "explanation": "E.", "steps": ["S."],
-                                 "sources": [{"title": "A", "url": "https://example.org/d"}],
-                                 **finding})
+        data["findings"].append(
+            {
+                "level": "info",
+                "title": "T",
+                "explanation": "E.",
+                "steps": ["S."],
+                "sources": [{"title": "A", "url": "https://example.org/d"}],
+                **finding,
+            }
+        )
     else:
         data["findings"][0].update(finding)
     return parse(data)
 
 
 def test_parts_add_words_only_when_their_own_condition_holds() -> None:
-    bank = mini_with(parts=[{"when": {"answer": "worse", "is": "worse"},
-                             "explanation": "Worse pain too.", "steps": ["Say so."]}])
+    bank = mini_with(
+        parts=[
+            {
+                "when": {"answer": "worse", "is": "worse"},
+                "explanation": "Worse pain too.",
+                "steps": ["Say so."],
+            }
+        ]
+    )
     (with_part,) = evaluate(bank, {**CRAVING, "worse": "worse"}, "self").findings
     assert with_part.explanation == "Strong urges are worth talking about. Worse pain too."
     assert with_part.steps == ("Talk to someone.", "Say so.")
@@ -128,8 +154,9 @@ def test_parts_add_words_only_when_their_own_condition_holds() -> None:
 
 
 def test_given_answers_rule_out_but_are_not_listed_as_the_reason() -> None:
-    bank = mini_with(when={"all": [{"answer": "urges", "is": "yes"},
-                                   {"given": {"answer": "worse", "in": ["same"]}}]})
+    bank = mini_with(
+        when={"all": [{"answer": "urges", "is": "yes"}, {"given": {"answer": "worse", "in": ["same"]}}]}
+    )
     (finding,) = evaluate(bank, {**CRAVING, "worse": "same"}, "self").findings
     assert [t.question_id for t in finding.triggers] == ["urges"]
     assert evaluate(bank, {**CRAVING, "worse": "worse"}, "self").findings == ()
@@ -146,4 +173,6 @@ def test_an_ending_stops_the_questions_and_drops_later_answers() -> None:
     going_on = evaluate(bank, {**raw, "kinds": ("pills",)}, "self")
     assert going_on.ending is None
     assert [s.id for s, _ in visible_sections(bank, {**raw, "kinds": ("pills",)}, "self")] == [
-        "first", "second"]
+        "first",
+        "second",
+    ]

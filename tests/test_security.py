@@ -49,8 +49,14 @@ def first_page(bank: Bank) -> tuple[str, str]:
 def test_every_page_sends_the_privacy_headers(client: FlaskClient, path: str) -> None:
     headers = client.get(path).headers
     csp = headers["Content-Security-Policy"]
-    for directive in ("default-src 'self'", "frame-ancestors 'none'", "form-action 'self'",
-                      "base-uri 'none'", "script-src 'self'", "style-src 'self'"):
+    for directive in (
+        "default-src 'self'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+        "base-uri 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+    ):
         assert directive in csp
     assert "unsafe-inline" not in csp
     assert headers["Referrer-Policy"] == "no-referrer"
@@ -102,7 +108,11 @@ def test_production_refuses_to_start_without_a_strong_secret() -> None:
             env["SCREENER_SECRET_KEY"] = key
         done = subprocess.run(
             [sys.executable, "-c", "from screener import create_app; create_app()"],
-            capture_output=True, text=True, env=env, timeout=60, check=False,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+            check=False,
         )
         assert done.returncode == 1
         assert "refusing to start without a strong SECRET_KEY" in done.stderr
@@ -114,7 +124,11 @@ def test_production_starts_with_a_strong_secret() -> None:
     env["SCREENER_SECRET_KEY"] = SECRET
     done = subprocess.run(
         [sys.executable, "-c", "from screener import create_app; print(create_app().name)"],
-        capture_output=True, text=True, env=env, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
 
@@ -136,12 +150,15 @@ def test_environment_settings_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
     assert app.config["WTF_CSRF_TIME_LIMIT"] == 300
 
 
-@pytest.mark.parametrize("cookie", [
-    "garbage",
-    "eyJhIjoic2VsZiJ9.forged.signature",
-    "",
-    "x" * 3000,
-])
+@pytest.mark.parametrize(
+    "cookie",
+    [
+        "garbage",
+        "eyJhIjoic2VsZiJ9.forged.signature",
+        "",
+        "x" * 3000,
+    ],
+)
 def test_a_forged_or_tampered_cookie_gives_a_fresh_start(client: FlaskClient, cookie: str) -> None:
     client.set_cookie("screener", cookie)
     response = client.get("/")
@@ -219,7 +236,8 @@ def test_the_encoding_round_trips_and_drops_garbage(bank: Bank) -> None:
     everything: dict[str, Any] = {}
     for question in bank.questions.values():
         everything[question.id] = (
-            tuple(o.value for o in question.options) if question.type == "multi"
+            tuple(o.value for o in question.options)
+            if question.type == "multi"
             else question.options[0].value
         )
     text = answers.encode(bank, everything)
@@ -236,8 +254,10 @@ def test_a_post_without_a_csrf_token_keeps_saved_answers(
 ) -> None:
     walker.start("self")
     section_id, question_id = first_page(bank)
-    walker.post(f"/questions/{section_id}", {question_id: "no", **{
-        q.id: "no" for q in bank.sections[0].questions if q.type == "yesno"}})
+    walker.post(
+        f"/questions/{section_id}",
+        {question_id: "no", **{q.id: "no" for q in bank.sections[0].questions if q.type == "yesno"}},
+    )
     before = saved(client, app)
     response = client.post(f"/questions/{section_id}", data={question_id: "yes"})
     assert response.status_code == 400
@@ -315,8 +335,7 @@ def test_tampered_forms_are_refused_and_store_nothing(
         flat += [(key, v) for v in value] if isinstance(value, list) else [(key, value)]
     from werkzeug.datastructures import MultiDict
 
-    response = client.post(f"/questions/{section_id}",
-                           data=MultiDict([*flat, ("csrf_token", token)]))
+    response = client.post(f"/questions/{section_id}", data=MultiDict([*flat, ("csrf_token", token)]))
     assert response.status_code == 400, name
     text = response.get_data(as_text=True)
     assert "There is a problem" in text and "Error: " in text, name
@@ -352,16 +371,26 @@ def test_too_many_form_parts_are_refused(bank: Bank, limits: str) -> None:
     section_id, _ = first_page(bank)
     token = csrf_token(client.get(f"/questions/{section_id}").get_data(as_text=True))
     body = multipart([("csrf_token", token), *((f"f{i}", "1") for i in range(250))])
-    response = client.post(f"/questions/{section_id}", data=body,
-                           content_type="multipart/form-data; boundary=b")
+    response = client.post(
+        f"/questions/{section_id}", data=body, content_type="multipart/form-data; boundary=b"
+    )
     assert response.status_code == 413
     assert "That was too much to send" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize(("method", "path"), [
-    ("put", "/"), ("delete", "/questions/safety"), ("patch", "/results"), ("post", "/results"),
-    ("post", "/check-answers"), ("get", "/exit"), ("put", "/clear"), ("post", "/learn/"),
-])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("put", "/"),
+        ("delete", "/questions/safety"),
+        ("patch", "/results"),
+        ("post", "/results"),
+        ("post", "/check-answers"),
+        ("get", "/exit"),
+        ("put", "/clear"),
+        ("post", "/learn/"),
+    ],
+)
 def test_only_the_intended_methods_are_allowed(client: FlaskClient, method: str, path: str) -> None:
     response = getattr(client, method)(path)
     assert response.status_code == 405
@@ -383,8 +412,13 @@ def test_no_answer_reaches_a_log(
     cookie = client.get_cookie("screener")
     logged = "\n".join(r.getMessage() for r in caplog.records) + caplog.text
     secrets = [q.text.get(a) for q in bank.questions.values() for a in q.audiences]
-    secrets += [o.label.get(a) for q in bank.questions.values() if q.type != "yesno"
-                for o in q.options for a in q.audiences]
+    secrets += [
+        o.label.get(a)
+        for q in bank.questions.values()
+        if q.type != "yesno"
+        for o in q.options
+        for a in q.audiences
+    ]
     if cookie is not None:
         secrets.append(cookie.value)
     for secret in secrets:
@@ -470,10 +504,16 @@ def test_trusted_hosts_refuse_other_hosts() -> None:
     assert client.get("/", headers={"Host": "evil.example"}).status_code == 400
 
 
-@pytest.mark.parametrize(("method", "path"), [
-    ("GET", "/nope"), ("GET", "/static/nope.css"), ("DELETE", "/"), ("GET", "/learn/nope"),
-    ("POST", "/questions/safety"),
-])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/nope"),
+        ("GET", "/static/nope.css"),
+        ("DELETE", "/"),
+        ("GET", "/learn/nope"),
+        ("POST", "/questions/safety"),
+    ],
+)
 def test_error_responses_set_no_cookie_and_are_not_stored(
     client: FlaskClient, walker: Walker, method: str, path: str
 ) -> None:
@@ -493,16 +533,22 @@ def test_answer_forms_ask_the_browser_not_to_restore_ticks(client: FlaskClient, 
 
 ODD_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda inner: st.lists(inner, max_size=3) | st.tuples(inner, inner)
-    | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.tuples(inner, inner)
+        | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
     max_leaves=6,
 )
 SESSION_KEYS = [*answers.KEYS, "csrf_token", "_flashes", "s", "_permanent", "other"]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(changes=st.dictionaries(st.sampled_from(SESSION_KEYS), ODD_VALUES, min_size=1, max_size=4),
-       audience=st.sampled_from(["self", "other", "counselor"]), with_answers=st.booleans())
+@given(
+    changes=st.dictionaries(st.sampled_from(SESSION_KEYS), ODD_VALUES, min_size=1, max_size=4),
+    audience=st.sampled_from(["self", "other", "counselor"]),
+    with_answers=st.booleans(),
+)
 # "²" passes str.isdigit() but not int(): it gave a 500 on every page before answers._index
 # also asked for ASCII.
 @example(changes={"k": "²"}, audience="self", with_answers=False)

@@ -13,9 +13,16 @@ from screener.rules import Report, evaluate
 
 BANK = load()
 # What a person with no signs at all would answer, apart from "no" to every yes/no question.
-TYPICAL = {"what_used": ("rx_opioid",), "how_long": "over_three", "has_naloxone": "yes",
-           "dose_up_effect": "no_increase", "dose_down_effect": "no_decrease", "cut_down": "no",
-           "their_age": "over_25", "pregnant": "no"}
+TYPICAL = {
+    "what_used": ("rx_opioid",),
+    "how_long": "over_three",
+    "has_naloxone": "yes",
+    "dose_up_effect": "no_increase",
+    "dose_down_effect": "no_decrease",
+    "cut_down": "no",
+    "their_age": "over_25",
+    "pregnant": "no",
+}
 # The safety page: no thoughts of suicide, and a family member who is with the person.
 TYPICAL.update({"suicide_thoughts_q": "no", "with_them_now": "yes"})
 
@@ -52,76 +59,193 @@ VIGNETTES: list[tuple[str, str, dict[str, Any], set[str], set[str]]] = [
     ("no signs, seen from outside", "other", {}, set(), {f.id for f in BANK.findings}),
     ("no signs, at intake", "counselor", {}, set(), {f.id for f in BANK.findings}),
     ("overdose signs now", "other", {"overdose_signs_now": "yes"}, {"overdose_now"}, set()),
-    ("not sure about overdose signs: treat it as one", "self", {"overdose_signs_now": "unsure"},
-     {"overdose_now"}, set()),
+    (
+        "not sure about overdose signs: treat it as one",
+        "self",
+        {"overdose_signs_now": "unsure"},
+        {"overdose_now"},
+        set(),
+    ),
     ("thoughts of suicide", "self", {"suicide_thoughts_q": "now"}, {"suicide_thoughts"}, {"suicide_unsure"}),
-    ("not sure whether they think of suicide", "other", {"suicide_thoughts_q": "unsure"},
-     {"suicide_unsure"}, {"suicide_thoughts"}),
-    ("tolerance while taking pain medicine exactly as prescribed", "self",
-     {**AS_PRESCRIBED, "more_for_same": "yes"},
-     {"tolerance_expected"}, {"tolerance_watch", "addiction_signs", "misuse_pattern"}),
-    ("withdrawal while taking pain medicine exactly as prescribed", "self",
-     {**AS_PRESCRIBED, "withdrawal_signs": ("aches", "yawning"), "mind_without": ("sleep",)},
-     {"dependence_expected"}, {"dependence_watch", "addiction_signs"}),
-    ("expected tolerance and dependence, at intake", "counselor",
-     {**AS_PRESCRIBED, "same_dose_less": "yes", "avoid_withdrawal": "yes"},
-     {"tolerance_expected", "dependence_expected"}, {"tolerance_watch", "dependence_watch"}),
-    ("tolerance with doses taken more often than prescribed", "self",
-     {**AS_PRESCRIBED, "more_for_same": "yes", "more_often": "yes"},
-     {"tolerance_watch", "misuse_pattern"}, {"tolerance_expected"}),
-    ("tolerance, not sure about a prescription", "other",
-     {"has_prescription": "unsure", "more_for_same": "yes"}, {"tolerance_watch"}, {"tolerance_expected"}),
-    ("withdrawal with pills from someone else", "self",
-     {"others_pills": "yes", "withdrawal_signs": ("runny_nose", "sweats_chills")},
-     {"dependence_watch", "misuse_pattern"}, {"dependence_expected"}),
-    ("pain worse each time the dose rises: hyperalgesia, not tolerance", "self",
-     {**AS_PRESCRIBED, "more_for_same": "yes", "dose_up_effect": "worse", "pain_spread": "yes"},
-     {"hyperalgesia"}, {"tolerance_expected", "tolerance_watch", "addiction_signs"}),
-    ("pain eased when the dose rose: tolerance", "self",
-     {**AS_PRESCRIBED, "more_for_same": "yes", "dose_up_effect": "better"},
-     {"tolerance_expected"}, {"hyperalgesia"}),
-    ("light touch hurts (allodynia), at intake", "counselor", {**AS_PRESCRIBED, "touch_hurts": "yes"},
-     {"hyperalgesia"}, set()),
-    ("they say their pain got worse on opioids", "other", {**AS_PRESCRIBED, "pain_worse": "yes"},
-     {"hyperalgesia"}, set()),
-    ("pain questions unanswered when opioids are not for pain", "self",
-     {"takes_for_pain": "no", "pain_worse": "yes", "touch_hurts": "yes"}, set(), {"hyperalgesia"}),
+    (
+        "not sure whether they think of suicide",
+        "other",
+        {"suicide_thoughts_q": "unsure"},
+        {"suicide_unsure"},
+        {"suicide_thoughts"},
+    ),
+    (
+        "tolerance while taking pain medicine exactly as prescribed",
+        "self",
+        {**AS_PRESCRIBED, "more_for_same": "yes"},
+        {"tolerance_expected"},
+        {"tolerance_watch", "addiction_signs", "misuse_pattern"},
+    ),
+    (
+        "withdrawal while taking pain medicine exactly as prescribed",
+        "self",
+        {**AS_PRESCRIBED, "withdrawal_signs": ("aches", "yawning"), "mind_without": ("sleep",)},
+        {"dependence_expected"},
+        {"dependence_watch", "addiction_signs"},
+    ),
+    (
+        "expected tolerance and dependence, at intake",
+        "counselor",
+        {**AS_PRESCRIBED, "same_dose_less": "yes", "avoid_withdrawal": "yes"},
+        {"tolerance_expected", "dependence_expected"},
+        {"tolerance_watch", "dependence_watch"},
+    ),
+    (
+        "tolerance with doses taken more often than prescribed",
+        "self",
+        {**AS_PRESCRIBED, "more_for_same": "yes", "more_often": "yes"},
+        {"tolerance_watch", "misuse_pattern"},
+        {"tolerance_expected"},
+    ),
+    (
+        "tolerance, not sure about a prescription",
+        "other",
+        {"has_prescription": "unsure", "more_for_same": "yes"},
+        {"tolerance_watch"},
+        {"tolerance_expected"},
+    ),
+    (
+        "withdrawal with pills from someone else",
+        "self",
+        {"others_pills": "yes", "withdrawal_signs": ("runny_nose", "sweats_chills")},
+        {"dependence_watch", "misuse_pattern"},
+        {"dependence_expected"},
+    ),
+    (
+        "pain worse each time the dose rises: hyperalgesia, not tolerance",
+        "self",
+        {**AS_PRESCRIBED, "more_for_same": "yes", "dose_up_effect": "worse", "pain_spread": "yes"},
+        {"hyperalgesia"},
+        {"tolerance_expected", "tolerance_watch", "addiction_signs"},
+    ),
+    (
+        "pain eased when the dose rose: tolerance",
+        "self",
+        {**AS_PRESCRIBED, "more_for_same": "yes", "dose_up_effect": "better"},
+        {"tolerance_expected"},
+        {"hyperalgesia"},
+    ),
+    (
+        "light touch hurts (allodynia), at intake",
+        "counselor",
+        {**AS_PRESCRIBED, "touch_hurts": "yes"},
+        {"hyperalgesia"},
+        set(),
+    ),
+    (
+        "they say their pain got worse on opioids",
+        "other",
+        {**AS_PRESCRIBED, "pain_worse": "yes"},
+        {"hyperalgesia"},
+        set(),
+    ),
+    (
+        "pain questions unanswered when opioids are not for pain",
+        "self",
+        {"takes_for_pain": "no", "pain_worse": "yes", "touch_hurts": "yes"},
+        set(),
+        {"hyperalgesia"},
+    ),
     ("craving alone is worth talking about", "self", {"craving": "yes"}, {"addiction_signs"}, set()),
     ("one sign of harm alone is not a pattern", "self", {"risky_use": "yes"}, set(), {"addiction_signs"}),
-    ("two signs of harm", "other", {"falling_behind": "yes", "trouble_with_people": "yes"},
-     {"addiction_signs"}, set()),
-    ("not sure about every sign of harm", "other",
-     {q: "unsure" for q in ("more_than_meant", "cut_down", "time_spent", "craving", "falling_behind",
-                            "trouble_with_people", "gave_up", "risky_use", "health_problems")},
-     set(), {"addiction_signs"}),
-    ("street fentanyl, using alone, after jail", "self",
-     {"what_used": ("street",), "has_prescription": "no", "uses_alone": "yes", "recent_break": ("jail",),
-      "craving": "yes", "withdrawal_signs": ("aches", "stomach"), "more_for_same": "yes"},
-     {"overdose_risk", "addiction_signs", "dependence_watch", "tolerance_watch"},
-     {"tolerance_expected", "dependence_expected"}),
-    ("mixing with benzodiazepines, prescribed", "counselor", {**AS_PRESCRIBED, "mixes_with": ("sedatives",)},
-     {"overdose_risk"}, set()),
+    (
+        "two signs of harm",
+        "other",
+        {"falling_behind": "yes", "trouble_with_people": "yes"},
+        {"addiction_signs"},
+        set(),
+    ),
+    (
+        "not sure about every sign of harm",
+        "other",
+        {
+            q: "unsure"
+            for q in (
+                "more_than_meant",
+                "cut_down",
+                "time_spent",
+                "craving",
+                "falling_behind",
+                "trouble_with_people",
+                "gave_up",
+                "risky_use",
+                "health_problems",
+            )
+        },
+        set(),
+        {"addiction_signs"},
+    ),
+    (
+        "street fentanyl, using alone, after jail",
+        "self",
+        {
+            "what_used": ("street",),
+            "has_prescription": "no",
+            "uses_alone": "yes",
+            "recent_break": ("jail",),
+            "craving": "yes",
+            "withdrawal_signs": ("aches", "stomach"),
+            "more_for_same": "yes",
+        },
+        {"overdose_risk", "addiction_signs", "dependence_watch", "tolerance_watch"},
+        {"tolerance_expected", "dependence_expected"},
+    ),
+    (
+        "mixing with benzodiazepines, prescribed",
+        "counselor",
+        {**AS_PRESCRIBED, "mixes_with": ("sedatives",)},
+        {"overdose_risk"},
+        set(),
+    ),
     ("no naloxone at home", "other", {"has_naloxone": "no"}, {"naloxone_gap"}, {"overdose_risk"}),
-    ("no naloxone, and no opioid use named", "self", {"has_naloxone": "no", "what_used": ("none",)},
-     set(), {"naloxone_gap"}),
+    (
+        "no naloxone, and no opioid use named",
+        "self",
+        {"has_naloxone": "no", "what_used": ("none",)},
+        set(),
+        {"naloxone_gap"},
+    ),
     ("injecting", "self", {"how_taken": ("injected",)}, {"injecting"}, set()),
-    ("needle marks seen by a parent", "other", {"physical_signs": ("marks", "drowsy")},
-     {"injecting", "signs_noticed"}, set()),
-    ("several changes a friend noticed", "other",
-     {"behavior_signs": ("avoiding", "moody", "secretive"), "physical_signs": ("drowsy",)},
-     {"signs_noticed"}, {"addiction_signs"}),
+    (
+        "needle marks seen by a parent",
+        "other",
+        {"physical_signs": ("marks", "drowsy")},
+        {"injecting", "signs_noticed"},
+        set(),
+    ),
+    (
+        "several changes a friend noticed",
+        "other",
+        {"behavior_signs": ("avoiding", "moody", "secretive"), "physical_signs": ("drowsy",)},
+        {"signs_noticed"},
+        {"addiction_signs"},
+    ),
     ("one change is not a pattern", "other", {"behavior_signs": ("moody",)}, set(), {"signs_noticed"}),
-    ("on methadone treatment, withdrawal when late", "counselor",
-     {"what_used": ("moud",), "has_prescription": "yes", "withdrawal_signs": ("aches",)},
-     {"in_treatment", "dependence_expected"}, {"dependence_watch", "misuse_pattern"}),
-    ("risk factors are context only", "self",
-     {"risk_factors": ("family", "mental_health", "trauma", "easy_access")},
-     {"context_factors"}, {"addiction_signs", "signs_noticed"}),
+    (
+        "on methadone treatment, withdrawal when late",
+        "counselor",
+        {"what_used": ("moud",), "has_prescription": "yes", "withdrawal_signs": ("aches",)},
+        {"in_treatment", "dependence_expected"},
+        {"dependence_watch", "misuse_pattern"},
+    ),
+    (
+        "risk factors are context only",
+        "self",
+        {"risk_factors": ("family", "mental_health", "trauma", "easy_access")},
+        {"context_factors"},
+        {"addiction_signs", "signs_noticed"},
+    ),
 ]
 
 
-@pytest.mark.parametrize(("audience", "given", "must", "must_not"),
-                         [v[1:] for v in VIGNETTES], ids=[v[0] for v in VIGNETTES])
+@pytest.mark.parametrize(
+    ("audience", "given", "must", "must_not"), [v[1:] for v in VIGNETTES], ids=[v[0] for v in VIGNETTES]
+)
 def test_vignette(audience: str, given: dict[str, Any], must: set[str], must_not: set[str]) -> None:
     report = evaluate(BANK, answers_for(audience, **given), audience)
     ids = set(fired(report))
@@ -150,206 +274,462 @@ class Person:
     why: dict[str, set[str]] = field(default_factory=dict)
 
 
-PAIN_PATIENT = {"what_used": ("rx_opioid",), "takes_for_pain": "yes", "has_prescription": "yes",
-                "how_long": "over_three", "how_taken": ("none",), "more_often": "no", "bigger_dose": "no",
-                "others_pills": "no", "for_high": "no", "several_prescribers": "no", "has_naloxone": "yes"}
-METHADONE_PATIENT = {"what_used": ("moud",), "takes_for_pain": "no", "has_prescription": "yes",
-                     "how_long": "over_three", "how_taken": ("none",), "more_often": "no",
-                     "bigger_dose": "no", "others_pills": "no", "for_high": "no",
-                     "several_prescribers": "no", "has_naloxone": "yes"}
+PAIN_PATIENT = {
+    "what_used": ("rx_opioid",),
+    "takes_for_pain": "yes",
+    "has_prescription": "yes",
+    "how_long": "over_three",
+    "how_taken": ("none",),
+    "more_often": "no",
+    "bigger_dose": "no",
+    "others_pills": "no",
+    "for_high": "no",
+    "several_prescribers": "no",
+    "has_naloxone": "yes",
+}
+METHADONE_PATIENT = {
+    "what_used": ("moud",),
+    "takes_for_pain": "no",
+    "has_prescription": "yes",
+    "how_long": "over_three",
+    "how_taken": ("none",),
+    "more_often": "no",
+    "bigger_dose": "no",
+    "others_pills": "no",
+    "for_high": "no",
+    "several_prescribers": "no",
+    "has_naloxone": "yes",
+}
 NO_PRESCRIBER = ("tell your prescriber", "talk with the prescriber", "prescription opioid misuse")
 
 PEOPLE: list[Person] = [
     # 1. Pills that did not come from a pharmacy: overdose risk and a fake-pill warning.
-    Person("parent who found blue pills a 16-year-old got from friends", "other",
-           {"what_used": ("street_pills",), "their_age": "under_18", "takes_for_pain": "no",
-            "has_prescription": "no", "how_long": "unsure", "how_taken": ("unsure",),
-            "others_pills": "unsure", "for_high": "unsure", "more_for_same": "unsure",
-            "behavior_signs": ("secretive", "moody", "school_work"), "physical_signs": ("drowsy",),
-            "found_items": ("blue_pills",), "uses_alone": "unsure", "mixes_with": ("unsure",),
-            "recent_break": ("none",), "has_naloxone": "no", "risk_factors": ("unsure",)},
-           must={"overdose_risk", "found_items", "young_person", "signs_noticed", "naloxone_gap"},
-           must_not={"misuse_pattern", "addiction_signs", "in_treatment"},
-           say=("fake pill", "look just like real ones", "fentanyl", "pediatrician",
-                "negative test does not mean it is safe"),
-           never_say=NO_PRESCRIBER),
-    Person("buys 'percs' online and swallows them, no prescription", "self",
-           {"what_used": ("street_pills",), "has_prescription": "no", "how_taken": ("none",),
-            "how_long": "one_to_three", "for_high": "yes", "uses_alone": "yes", "has_naloxone": "no"},
-           must={"overdose_risk", "naloxone_gap"}, must_not={"misuse_pattern", "injecting"},
-           say=("look just like real ones", "one fake pill", "test strips",
-                "negative test does not mean it is safe", "never use alone"),
-           never_say=NO_PRESCRIBER),
-    Person("client takes a friend's pills for back pain", "counselor",
-           {"what_used": ("street_pills",), "takes_for_pain": "yes", "has_prescription": "no",
-            "others_pills": "yes", "how_taken": ("none",), "illness_worse": "no"},
-           must={"overdose_risk", "misuse_pattern"}, must_not={"tolerance_expected"},
-           say=("fentanyl", "ask where the medicine comes from"),
-           never_say=("talk with the prescriber",)),
+    Person(
+        "parent who found blue pills a 16-year-old got from friends",
+        "other",
+        {
+            "what_used": ("street_pills",),
+            "their_age": "under_18",
+            "takes_for_pain": "no",
+            "has_prescription": "no",
+            "how_long": "unsure",
+            "how_taken": ("unsure",),
+            "others_pills": "unsure",
+            "for_high": "unsure",
+            "more_for_same": "unsure",
+            "behavior_signs": ("secretive", "moody", "school_work"),
+            "physical_signs": ("drowsy",),
+            "found_items": ("blue_pills",),
+            "uses_alone": "unsure",
+            "mixes_with": ("unsure",),
+            "recent_break": ("none",),
+            "has_naloxone": "no",
+            "risk_factors": ("unsure",),
+        },
+        must={"overdose_risk", "found_items", "young_person", "signs_noticed", "naloxone_gap"},
+        must_not={"misuse_pattern", "addiction_signs", "in_treatment"},
+        say=(
+            "fake pill",
+            "look just like real ones",
+            "fentanyl",
+            "pediatrician",
+            "negative test does not mean it is safe",
+        ),
+        never_say=NO_PRESCRIBER,
+    ),
+    Person(
+        "buys 'percs' online and swallows them, no prescription",
+        "self",
+        {
+            "what_used": ("street_pills",),
+            "has_prescription": "no",
+            "how_taken": ("none",),
+            "how_long": "one_to_three",
+            "for_high": "yes",
+            "uses_alone": "yes",
+            "has_naloxone": "no",
+        },
+        must={"overdose_risk", "naloxone_gap"},
+        must_not={"misuse_pattern", "injecting"},
+        say=(
+            "look just like real ones",
+            "one fake pill",
+            "test strips",
+            "negative test does not mean it is safe",
+            "never use alone",
+        ),
+        never_say=NO_PRESCRIBER,
+    ),
+    Person(
+        "client takes a friend's pills for back pain",
+        "counselor",
+        {
+            "what_used": ("street_pills",),
+            "takes_for_pain": "yes",
+            "has_prescription": "no",
+            "others_pills": "yes",
+            "how_taken": ("none",),
+            "illness_worse": "no",
+        },
+        must={"overdose_risk", "misuse_pattern"},
+        must_not={"tolerance_expected"},
+        say=("fentanyl", "ask where the medicine comes from"),
+        never_say=("talk with the prescriber",),
+    ),
     # 2. Fentanyl test strips: a negative test does not mean safe.
-    Person("smokes powder and tests it with strips", "self",
-           {"what_used": ("street",), "has_prescription": "no", "how_taken": ("smoked",),
-            "craving": "yes", "has_naloxone": "yes"},
-           must={"overdose_risk", "addiction_signs"}, must_not={"misuse_pattern", "injecting"},
-           say=("negative test does not mean it is safe", "still use less"),
-           never_say=NO_PRESCRIBER),
+    Person(
+        "smokes powder and tests it with strips",
+        "self",
+        {
+            "what_used": ("street",),
+            "has_prescription": "no",
+            "how_taken": ("smoked",),
+            "craving": "yes",
+            "has_naloxone": "yes",
+        },
+        must={"overdose_risk", "addiction_signs"},
+        must_not={"misuse_pattern", "injecting"},
+        say=("negative test does not mean it is safe", "still use less"),
+        never_say=NO_PRESCRIBER,
+    ),
     # 3. Loss of tolerance after a break, before any use.
-    Person("just out of prison, used heroin before", "self",
-           {"what_used": ("heroin",), "has_prescription": "no", "how_long": "over_three",
-            "how_taken": ("injected",), "for_high": "yes", "craving": "yes",
-            "recent_break": ("jail",), "uses_alone": "unsure", "has_naloxone": "no"},
-           must={"overdose_risk", "addiction_signs", "injecting", "naloxone_gap"},
-           must_not={"misuse_pattern", "tolerance_expected", "dependence_expected"},
-           say=("the old dose can now kill", "first use after a break", "never inject alone"),
-           never_say=(*NO_PRESCRIBER, "other than prescribed")),
-    Person("client stopped the monthly naltrexone shot last month", "counselor",
-           {"what_used": ("moud", "heroin"), "has_prescription": "no", "recent_break": ("stopped_moud",),
-            "craving": "yes", "has_naloxone": "yes"},
-           must={"overdose_risk", "addiction_signs"},
-           say=("naltrexone", "loss of tolerance", "the old dose can now kill")),
-    Person("son left detox last week", "other",
-           {"what_used": ("heroin",), "recent_break": ("detox",), "has_naloxone": "no",
-            "how_taken": ("unsure",), "has_prescription": "no"},
-           must={"overdose_risk", "naloxone_gap"}, must_not={"misuse_pattern"},
-           say=("the old dose can now kill",)),
+    Person(
+        "just out of prison, used heroin before",
+        "self",
+        {
+            "what_used": ("heroin",),
+            "has_prescription": "no",
+            "how_long": "over_three",
+            "how_taken": ("injected",),
+            "for_high": "yes",
+            "craving": "yes",
+            "recent_break": ("jail",),
+            "uses_alone": "unsure",
+            "has_naloxone": "no",
+        },
+        must={"overdose_risk", "addiction_signs", "injecting", "naloxone_gap"},
+        must_not={"misuse_pattern", "tolerance_expected", "dependence_expected"},
+        say=("the old dose can now kill", "first use after a break", "never inject alone"),
+        never_say=(*NO_PRESCRIBER, "other than prescribed"),
+    ),
+    Person(
+        "client stopped the monthly naltrexone shot last month",
+        "counselor",
+        {
+            "what_used": ("moud", "heroin"),
+            "has_prescription": "no",
+            "recent_break": ("stopped_moud",),
+            "craving": "yes",
+            "has_naloxone": "yes",
+        },
+        must={"overdose_risk", "addiction_signs"},
+        say=("naltrexone", "loss of tolerance", "the old dose can now kill"),
+    ),
+    Person(
+        "son left detox last week",
+        "other",
+        {
+            "what_used": ("heroin",),
+            "recent_break": ("detox",),
+            "has_naloxone": "no",
+            "how_taken": ("unsure",),
+            "has_prescription": "no",
+        },
+        must={"overdose_risk", "naloxone_gap"},
+        must_not={"misuse_pattern"},
+        say=("the old dose can now kill",),
+    ),
     # 4. Injecting: naloxone and not using alone, for every audience.
-    Person("partner injects; found syringes and burnt spoons", "other",
-           {"what_used": ("heroin",), "has_prescription": "no", "how_taken": ("injected",),
-            "found_items": ("syringes", "spoons"), "physical_signs": ("marks", "drowsy")},
-           must={"injecting", "overdose_risk", "found_items", "signs_noticed"},
-           say=("never to use alone", "naloxone", "used to inject")),
-    Person("client injects street fentanyl", "counselor",
-           {"what_used": ("street",), "has_prescription": "no", "how_taken": ("injected",)},
-           must={"injecting", "overdose_risk"},
-           say=("never using alone", "offer naloxone", "whole dose into the blood")),
+    Person(
+        "partner injects; found syringes and burnt spoons",
+        "other",
+        {
+            "what_used": ("heroin",),
+            "has_prescription": "no",
+            "how_taken": ("injected",),
+            "found_items": ("syringes", "spoons"),
+            "physical_signs": ("marks", "drowsy"),
+        },
+        must={"injecting", "overdose_risk", "found_items", "signs_noticed"},
+        say=("never to use alone", "naloxone", "used to inject"),
+    ),
+    Person(
+        "client injects street fentanyl",
+        "counselor",
+        {"what_used": ("street",), "has_prescription": "no", "how_taken": ("injected",)},
+        must={"injecting", "overdose_risk"},
+        say=("never using alone", "offer naloxone", "whole dose into the blood"),
+    ),
     # 5. Treatment and scheduled doses are not misuse; 6. alone at home is not urgent by itself.
-    Person("methadone patient who takes the dose at home alone", "self",
-           {**METHADONE_PATIENT, "withdrawal_signs": ("aches", "yawning"), "mind_without": ("sleep",),
-            "uses_alone": "yes"},
-           must={"in_treatment", "dependence_expected"},
-           must_not={"misuse_pattern", "dependence_watch", "overdose_risk", "addiction_signs",
-                     "self_treating"},
-           say=("locked up", "treatment team", "loses tolerance")),
-    Person("pain patient on scheduled long-acting morphine", "counselor",
-           {**PAIN_PATIENT, "more_for_same": "yes", "dose_up_effect": "better", "uses_alone": "yes"},
-           must={"tolerance_expected"}, must_not={"misuse_pattern", "tolerance_watch", "overdose_risk"},
-           why={"tolerance_expected": {"more_for_same"}}),
-    Person("pain patient who takes pills at home alone", "self",
-           {**PAIN_PATIENT, "withdrawal_signs": ("aches",), "uses_alone": "yes"},
-           must={"dependence_expected"}, must_not={"overdose_risk", "misuse_pattern", "dependence_watch"},
-           why={"dependence_expected": {"withdrawal_signs"}}),
-    Person("mother on prescribed oxycodone who lives alone and has sleep apnea", "other",
-           {**PAIN_PATIENT, "uses_alone": "yes", "breathing_problem": "yes"},
-           must={"overdose_risk"}, must_not={"misuse_pattern"},
-           say=("sleep apnea", "no one is there"),
-           never_say=("fentanyl", "after a break", "xanax", "inject")),
-    Person("client prescribed both an opioid and gabapentin", "counselor",
-           {**PAIN_PATIENT, "mixes_with": ("gabapentin",)},
-           must={"overdose_risk"}, must_not={"misuse_pattern"},
-           say=("gabapentin", "review sedatives, gabapentinoids"),
-           never_say=("fentanyl", "street", "never using alone")),
+    Person(
+        "methadone patient who takes the dose at home alone",
+        "self",
+        {
+            **METHADONE_PATIENT,
+            "withdrawal_signs": ("aches", "yawning"),
+            "mind_without": ("sleep",),
+            "uses_alone": "yes",
+        },
+        must={"in_treatment", "dependence_expected"},
+        must_not={"misuse_pattern", "dependence_watch", "overdose_risk", "addiction_signs", "self_treating"},
+        say=("locked up", "treatment team", "loses tolerance"),
+    ),
+    Person(
+        "pain patient on scheduled long-acting morphine",
+        "counselor",
+        {**PAIN_PATIENT, "more_for_same": "yes", "dose_up_effect": "better", "uses_alone": "yes"},
+        must={"tolerance_expected"},
+        must_not={"misuse_pattern", "tolerance_watch", "overdose_risk"},
+        why={"tolerance_expected": {"more_for_same"}},
+    ),
+    Person(
+        "pain patient who takes pills at home alone",
+        "self",
+        {**PAIN_PATIENT, "withdrawal_signs": ("aches",), "uses_alone": "yes"},
+        must={"dependence_expected"},
+        must_not={"overdose_risk", "misuse_pattern", "dependence_watch"},
+        why={"dependence_expected": {"withdrawal_signs"}},
+    ),
+    Person(
+        "mother on prescribed oxycodone who lives alone and has sleep apnea",
+        "other",
+        {**PAIN_PATIENT, "uses_alone": "yes", "breathing_problem": "yes"},
+        must={"overdose_risk"},
+        must_not={"misuse_pattern"},
+        say=("sleep apnea", "no one is there"),
+        never_say=("fentanyl", "after a break", "xanax", "inject"),
+    ),
+    Person(
+        "client prescribed both an opioid and gabapentin",
+        "counselor",
+        {**PAIN_PATIENT, "mixes_with": ("gabapentin",)},
+        must={"overdose_risk"},
+        must_not={"misuse_pattern"},
+        say=("gabapentin", "review sedatives, gabapentinoids"),
+        never_say=("fentanyl", "street", "never using alone"),
+    ),
     # 7. One wish to cut down is a healthy goal.
-    Person("pain patient who wants to taper", "self", {**PAIN_PATIENT, "cut_down": "want"},
-           must={"wants_change"}, must_not={"addiction_signs"},
-           say=("healthy goal", "slow plan")),
-    Person("they tried to cut down and could not, and gave up hobbies", "other",
-           {"what_used": ("rx_opioid",), "has_prescription": "unsure", "cut_down": "tried",
-            "gave_up": "yes"},
-           must={"addiction_signs"}, must_not={"wants_change"},
-           why={"addiction_signs": {"cut_down", "gave_up"}}),
+    Person(
+        "pain patient who wants to taper",
+        "self",
+        {**PAIN_PATIENT, "cut_down": "want"},
+        must={"wants_change"},
+        must_not={"addiction_signs"},
+        say=("healthy goal", "slow plan"),
+    ),
+    Person(
+        "they tried to cut down and could not, and gave up hobbies",
+        "other",
+        {"what_used": ("rx_opioid",), "has_prescription": "unsure", "cut_down": "tried", "gave_up": "yes"},
+        must={"addiction_signs"},
+        must_not={"wants_change"},
+        why={"addiction_signs": {"cut_down", "gave_up"}},
+    ),
     # 8. Route decides "as prescribed".
-    Person("pain patient who crushes and snorts the prescribed pills", "self",
-           {**PAIN_PATIENT, "how_taken": ("crushed", "snorted"), "more_for_same": "yes",
-            "withdrawal_signs": ("aches",)},
-           must={"misuse_pattern", "tolerance_watch", "dependence_watch"},
-           must_not={"tolerance_expected", "dependence_expected"},
-           say=("snorting, smoking or injecting a pill",),
-           why={"misuse_pattern": {"how_taken"}}),
-    Person("client who chews the prescribed pills", "counselor",
-           {**PAIN_PATIENT, "how_taken": ("crushed",), "same_dose_less": "yes"},
-           must={"tolerance_watch"}, must_not={"tolerance_expected", "misuse_pattern"}),
+    Person(
+        "pain patient who crushes and snorts the prescribed pills",
+        "self",
+        {
+            **PAIN_PATIENT,
+            "how_taken": ("crushed", "snorted"),
+            "more_for_same": "yes",
+            "withdrawal_signs": ("aches",),
+        },
+        must={"misuse_pattern", "tolerance_watch", "dependence_watch"},
+        must_not={"tolerance_expected", "dependence_expected"},
+        say=("snorting, smoking or injecting a pill",),
+        why={"misuse_pattern": {"how_taken"}},
+    ),
+    Person(
+        "client who chews the prescribed pills",
+        "counselor",
+        {**PAIN_PATIENT, "how_taken": ("crushed",), "same_dose_less": "yes"},
+        must={"tolerance_watch"},
+        must_not={"tolerance_expected", "misuse_pattern"},
+    ),
     # 9. A prescribed fentanyl patch is pharmacy medicine.
-    Person("fentanyl patch patient at home alone", "self",
-           {**PAIN_PATIENT, "more_for_same": "yes", "uses_alone": "yes"},
-           must={"tolerance_expected"}, must_not={"overdose_risk", "tolerance_watch", "misuse_pattern"}),
+    Person(
+        "fentanyl patch patient at home alone",
+        "self",
+        {**PAIN_PATIENT, "more_for_same": "yes", "uses_alone": "yes"},
+        must={"tolerance_expected"},
+        must_not={"overdose_risk", "tolerance_watch", "misuse_pattern"},
+    ),
     # 10. The misuse pattern never assumes a prescription.
-    Person("heroin-only client", "counselor",
-           {"what_used": ("heroin",), "has_prescription": "no", "for_high": "yes", "craving": "yes",
-            "how_taken": ("snorted",)},
-           must={"addiction_signs", "overdose_risk"}, must_not={"misuse_pattern"},
-           never_say=("prescriber", "prescription opioid")),
-    Person("buprenorphine patient with a surgeon's short prescription", "self",
-           {**METHADONE_PATIENT, "what_used": ("moud", "rx_opioid"), "takes_for_pain": "yes",
-            "uses_alone": "yes", "illness_worse": "no"},
-           must={"in_treatment"}, must_not={"misuse_pattern", "overdose_risk"},
-           say=("locked up",)),
-    Person("takes a sister's leftover pills for a toothache, no prescriber", "self",
-           {"what_used": ("rx_opioid",), "takes_for_pain": "yes", "has_prescription": "no",
-            "others_pills": "yes", "how_long": "under_month", "illness_worse": "no"},
-           must={"misuse_pattern"}, must_not={"overdose_risk", "addiction_signs"},
-           say=("do not need a prescriber",), never_say=NO_PRESCRIBER),
+    Person(
+        "heroin-only client",
+        "counselor",
+        {
+            "what_used": ("heroin",),
+            "has_prescription": "no",
+            "for_high": "yes",
+            "craving": "yes",
+            "how_taken": ("snorted",),
+        },
+        must={"addiction_signs", "overdose_risk"},
+        must_not={"misuse_pattern"},
+        never_say=("prescriber", "prescription opioid"),
+    ),
+    Person(
+        "buprenorphine patient with a surgeon's short prescription",
+        "self",
+        {
+            **METHADONE_PATIENT,
+            "what_used": ("moud", "rx_opioid"),
+            "takes_for_pain": "yes",
+            "uses_alone": "yes",
+            "illness_worse": "no",
+        },
+        must={"in_treatment"},
+        must_not={"misuse_pattern", "overdose_risk"},
+        say=("locked up",),
+    ),
+    Person(
+        "takes a sister's leftover pills for a toothache, no prescriber",
+        "self",
+        {
+            "what_used": ("rx_opioid",),
+            "takes_for_pain": "yes",
+            "has_prescription": "no",
+            "others_pills": "yes",
+            "how_long": "under_month",
+            "illness_worse": "no",
+        },
+        must={"misuse_pattern"},
+        must_not={"overdose_risk", "addiction_signs"},
+        say=("do not need a prescriber",),
+        never_say=NO_PRESCRIBER,
+    ),
     # 11. Hyperalgesia only with no new injury and the illness not worse.
-    Person("pain worse because the cancer has spread", "self",
-           {**PAIN_PATIENT, "pain_worse": "no", "pain_spread": "yes", "illness_worse": "yes"},
-           must_not={"hyperalgesia"}),
-    Person("client whose pain eased when the dose went down", "counselor",
-           {**PAIN_PATIENT, "dose_down_effect": "eased", "illness_worse": "no"},
-           must={"hyperalgesia"}, say=("rule out other causes",),
-           why={"hyperalgesia": {"dose_down_effect"}}),
+    Person(
+        "pain worse because the cancer has spread",
+        "self",
+        {**PAIN_PATIENT, "pain_worse": "no", "pain_spread": "yes", "illness_worse": "yes"},
+        must_not={"hyperalgesia"},
+    ),
+    Person(
+        "client whose pain eased when the dose went down",
+        "counselor",
+        {**PAIN_PATIENT, "dose_down_effect": "eased", "illness_worse": "no"},
+        must={"hyperalgesia"},
+        say=("rule out other causes",),
+        why={"hyperalgesia": {"dose_down_effect"}},
+    ),
     # 12. Buprenorphine or methadone without a prescription is not "in treatment".
-    Person("buys buprenorphine on the street to get through withdrawal", "self",
-           {"what_used": ("moud_street",), "has_prescription": "no", "how_long": "over_three",
-            "withdrawal_signs": ("aches", "restless"), "avoid_withdrawal": "yes"},
-           must={"self_treating", "dependence_watch"},
-           must_not={"in_treatment", "dependence_expected", "misuse_pattern"},
-           say=("telehealth", "treatment could help")),
+    Person(
+        "buys buprenorphine on the street to get through withdrawal",
+        "self",
+        {
+            "what_used": ("moud_street",),
+            "has_prescription": "no",
+            "how_long": "over_three",
+            "withdrawal_signs": ("aches", "restless"),
+            "avoid_withdrawal": "yes",
+        },
+        must={"self_treating", "dependence_watch"},
+        must_not={"in_treatment", "dependence_expected", "misuse_pattern"},
+        say=("telehealth", "treatment could help"),
+    ),
     # 13. No opioids: a short end, and no opioid pattern.
-    Person("uses no opioids", "self", {"what_used": ("none",), "risk_factors": ("family",),
-                                       "has_naloxone": "no", "craving": "yes"},
-           must={"no_opioids"}, must_not={"context_factors", "naloxone_gap", "addiction_signs"},
-           say=("988", "alcohol", "no more questions")),
-    Person("family member knows of no opioid use (answers left from before are ignored)", "other",
-           {"what_used": ("none",), "found_items": ("foil",), "behavior_signs": ("moody", "secretive")},
-           must={"no_opioids"}, must_not={"found_items", "overdose_risk", "signs_noticed"},
-           say=("988",)),
+    Person(
+        "uses no opioids",
+        "self",
+        {"what_used": ("none",), "risk_factors": ("family",), "has_naloxone": "no", "craving": "yes"},
+        must={"no_opioids"},
+        must_not={"context_factors", "naloxone_gap", "addiction_signs"},
+        say=("988", "alcohol", "no more questions"),
+    ),
+    Person(
+        "family member knows of no opioid use (answers left from before are ignored)",
+        "other",
+        {"what_used": ("none",), "found_items": ("foil",), "behavior_signs": ("moody", "secretive")},
+        must={"no_opioids"},
+        must_not={"found_items", "overdose_risk", "signs_noticed"},
+        say=("988",),
+    ),
     # 14. Pregnancy.
-    Person("pregnant, on prescribed pain medicine", "self", {**PAIN_PATIENT, "pregnant": "yes"},
-           must={"pregnancy"}, say=("naloxone is safe", "withdrawal after birth", "do not stop")),
-    Person("pregnant client who uses heroin", "counselor",
-           {"what_used": ("heroin",), "has_prescription": "no", "pregnant": "yes", "craving": "yes"},
-           must={"pregnancy", "overdose_risk", "addiction_signs"},
-           say=("methadone or buprenorphine is advised in pregnancy", "priority")),
+    Person(
+        "pregnant, on prescribed pain medicine",
+        "self",
+        {**PAIN_PATIENT, "pregnant": "yes"},
+        must={"pregnancy"},
+        say=("naloxone is safe", "withdrawal after birth", "do not stop"),
+    ),
+    Person(
+        "pregnant client who uses heroin",
+        "counselor",
+        {"what_used": ("heroin",), "has_prescription": "no", "pregnant": "yes", "craving": "yes"},
+        must={"pregnancy", "overdose_risk", "addiction_signs"},
+        say=("methadone or buprenorphine is advised in pregnancy", "priority"),
+    ),
     # 15. Withdrawal signs a family can see.
-    Person("goosebumps, big pupils and restless when they run out", "other",
-           {"what_used": ("unsure",), "has_prescription": "no",
-            "withdrawal_signs": ("goosebumps", "big_pupils", "restless")},
-           must={"dependence_watch"}, must_not={"dependence_expected"},
-           say=("goosebumps",)),
+    Person(
+        "goosebumps, big pupils and restless when they run out",
+        "other",
+        {
+            "what_used": ("unsure",),
+            "has_prescription": "no",
+            "withdrawal_signs": ("goosebumps", "big_pupils", "restless"),
+        },
+        must={"dependence_watch"},
+        must_not={"dependence_expected"},
+        say=("goosebumps",),
+    ),
     # 16. More overdose risks.
-    Person("pain patient whose dose went up, with COPD", "self",
-           {**PAIN_PATIENT, "dose_high": "yes", "breathing_problem": "yes"},
-           must={"overdose_risk"}, say=("higher dose", "lung problems"), never_say=("fentanyl",)),
-    Person("uses meth with a friend's pills now and then", "self",
-           {"what_used": ("rx_opioid",), "has_prescription": "no", "others_pills": "yes",
-            "mixes_with": ("stimulants",)},
-           must={"overdose_risk", "misuse_pattern"}, say=("meth and cocaine can hold fentanyl",)),
+    Person(
+        "pain patient whose dose went up, with COPD",
+        "self",
+        {**PAIN_PATIENT, "dose_high": "yes", "breathing_problem": "yes"},
+        must={"overdose_risk"},
+        say=("higher dose", "lung problems"),
+        never_say=("fentanyl",),
+    ),
+    Person(
+        "uses meth with a friend's pills now and then",
+        "self",
+        {
+            "what_used": ("rx_opioid",),
+            "has_prescription": "no",
+            "others_pills": "yes",
+            "mixes_with": ("stimulants",),
+        },
+        must={"overdose_risk", "misuse_pattern"},
+        say=("meth and cocaine can hold fentanyl",),
+    ),
     # 17. The person's own past problems are context.
-    Person("client with past alcohol problems", "counselor",
-           {**PAIN_PATIENT, "risk_factors": ("own_past",)},
-           must={"context_factors"}, must_not={"addiction_signs"},
-           say=("past problems with alcohol or other drugs",)),
+    Person(
+        "client with past alcohol problems",
+        "counselor",
+        {**PAIN_PATIENT, "risk_factors": ("own_past",)},
+        must={"context_factors"},
+        must_not={"addiction_signs"},
+        say=("past problems with alcohol or other drugs",),
+    ),
     # 18. People in treatment talk with their team, not go find treatment.
-    Person("methadone patient with cravings again", "self",
-           {**METHADONE_PATIENT, "craving": "yes"},
-           must={"addiction_signs", "in_treatment"},
-           say=("tell your treatment team",), never_say=("help finding treatment",)),
-    Person("partner of a methadone patient", "other", dict(METHADONE_PATIENT),
-           must={"in_treatment"}, say=("take-home doses locked up",)),
+    Person(
+        "methadone patient with cravings again",
+        "self",
+        {**METHADONE_PATIENT, "craving": "yes"},
+        must={"addiction_signs", "in_treatment"},
+        say=("tell your treatment team",),
+        never_say=("help finding treatment",),
+    ),
+    Person(
+        "partner of a methadone patient",
+        "other",
+        dict(METHADONE_PATIENT),
+        must={"in_treatment"},
+        say=("take-home doses locked up",),
+    ),
     # 22. What a family member found.
-    Person("parent who found burnt foil and cut straws", "other",
-           {"what_used": ("unsure",), "found_items": ("foil", "straws"), "their_age": "age_18_to_25"},
-           must={"found_items", "overdose_risk"}, must_not={"young_person"},
-           say=("smoke", "snort", "often fentanyl")),
+    Person(
+        "parent who found burnt foil and cut straws",
+        "other",
+        {"what_used": ("unsure",), "found_items": ("foil", "straws"), "their_age": "age_18_to_25"},
+        must={"found_items", "overdose_risk"},
+        must_not={"young_person"},
+        say=("smoke", "snort", "often fentanyl"),
+    ),
 ]
 
 
@@ -364,9 +744,7 @@ def check_person(bank: Bank, person: Person) -> None:
     ids = set(fired(report))
     assert person.must <= ids, f"missing {person.must - ids}; fired {ids}"
     assert not ids & person.must_not, f"should not fire: {ids & person.must_not}"
-    words = " ".join(
-        text for r in report.findings for text in (r.title, r.explanation, *r.steps)
-    ).lower()
+    words = " ".join(text for r in report.findings for text in (r.title, r.explanation, *r.steps)).lower()
     for phrase in person.say:
         assert phrase.lower() in words, f"does not say {phrase!r}"
     for phrase in person.never_say:
@@ -400,8 +778,11 @@ EVERY_AUDIENCE: dict[str, dict[str, Any]] = {
     "tolerance_watch": {"has_prescription": "no", "same_dose_less": "yes"},
     "dependence_watch": {"others_pills": "yes", "avoid_withdrawal": "yes"},
     "injecting": {"how_taken": ("injected",)},
-    "signs_noticed": {"behavior_signs": ("alone",), "physical_signs": ("hygiene",),
-                      "self_signs": ("avoiding", "hygiene")},
+    "signs_noticed": {
+        "behavior_signs": ("alone",),
+        "physical_signs": ("hygiene",),
+        "self_signs": ("avoiding", "hygiene"),
+    },
     "tolerance_expected": {**AS_PRESCRIBED, "more_for_same": "yes"},
     "dependence_expected": {**AS_PRESCRIBED, "mind_without": ("anxious",)},
     "in_treatment": {"what_used": ("moud",)},
@@ -410,9 +791,10 @@ EVERY_AUDIENCE: dict[str, dict[str, Any]] = {
 }
 
 
-@pytest.mark.parametrize(("finding_id", "audience"), [
-    (f.id, a) for f in BANK.findings for a in ("self", "other", "counselor") if a in f.audiences
-])
+@pytest.mark.parametrize(
+    ("finding_id", "audience"),
+    [(f.id, a) for f in BANK.findings for a in ("self", "other", "counselor") if a in f.audiences],
+)
 def test_each_finding_fires_for_each_audience_in_its_own_words(finding_id: str, audience: str) -> None:
     finding = next(f for f in BANK.findings if f.id == finding_id)
     report = evaluate(BANK, answers_for(audience, **EVERY_AUDIENCE[finding_id]), audience)
@@ -422,7 +804,7 @@ def test_each_finding_fires_for_each_audience_in_its_own_words(finding_id: str, 
     (result,) = [r for r in report.findings if r.id == finding_id]
     assert result.title == finding.title.get(audience)
     assert result.explanation.startswith(finding.explanation.get(audience))
-    assert result.steps[:len(finding.steps.get(audience))] == finding.steps.get(audience)
+    assert result.steps[: len(finding.steps.get(audience))] == finding.steps.get(audience)
     assert result.steps
     asked = {q.id for q in BANK.questions.values() if audience in q.audiences}
     wanted = (set(EVERY_AUDIENCE[finding_id]) - set(AS_PRESCRIBED)) & asked
@@ -431,22 +813,25 @@ def test_each_finding_fires_for_each_audience_in_its_own_words(finding_id: str, 
 
 def test_every_finding_has_a_vignette() -> None:
     assert set(EVERY_AUDIENCE) == {f.id for f in BANK.findings}
-    covered = set().union(*(must for _, _, _, must, _ in VIGNETTES + CRISIS_VIGNETTES),
-                          *(p.must for p in PEOPLE))
+    covered = set().union(
+        *(must for _, _, _, must, _ in VIGNETTES + CRISIS_VIGNETTES), *(p.must for p in PEOPLE)
+    )
     assert covered == {f.id for f in BANK.findings}
 
 
 def test_the_emergency_comes_first_with_its_helpline() -> None:
-    report = evaluate(BANK, answers_for("self", suicide_thoughts_q="now", craving="yes",
-                                        mixes_with=("sedatives",)), "self")
+    report = evaluate(
+        BANK, answers_for("self", suicide_thoughts_q="now", craving="yes", mixes_with=("sedatives",)), "self"
+    )
     assert fired(report)[0] == "suicide_thoughts"
     assert [r.level for r in report.findings][:3] == ["emergency", "urgent", "talk_soon"]
     assert report.resources[0].id == "lifeline_988"
 
 
 def test_triggers_say_which_answers_made_a_pattern_fire() -> None:
-    report = evaluate(BANK, answers_for("other", behavior_signs=("avoiding", "moody"),
-                                        physical_signs=("drowsy",)), "other")
+    report = evaluate(
+        BANK, answers_for("other", behavior_signs=("avoiding", "moody"), physical_signs=("drowsy",)), "other"
+    )
     (signs,) = [r for r in report.findings if r.id == "signs_noticed"]
     assert [(t.question_id, t.answer) for t in signs.triggers] == [
         ("behavior_signs", "Avoiding family or friends, Moody, irritable or nervous"),
@@ -456,16 +841,27 @@ def test_triggers_say_which_answers_made_a_pattern_fire() -> None:
 
 
 def test_not_sure_is_counted_never_as_no() -> None:
-    report = evaluate(BANK, answers_for("other", craving="unsure", cut_down="unsure",
-                                        has_prescription="unsure"), "other")
+    report = evaluate(
+        BANK, answers_for("other", craving="unsure", cut_down="unsure", has_prescription="unsure"), "other"
+    )
     assert report.unsure == 3
     assert "addiction_signs" not in fired(report)
 
 
 def test_counselor_areas_are_listed_without_a_count_or_severity() -> None:
-    report = evaluate(BANK, answers_for(
-        "counselor", craving="yes", cut_down="tried", time_spent="unsure", more_for_same="yes",
-        withdrawal_signs=("aches",), risk_factors=("family",)), "counselor")
+    report = evaluate(
+        BANK,
+        answers_for(
+            "counselor",
+            craving="yes",
+            cut_down="tried",
+            time_spent="unsure",
+            more_for_same="yes",
+            withdrawal_signs=("aches",),
+            risk_factors=("family",),
+        ),
+        "counselor",
+    )
     assert [a.id for a in report.areas] == ["cutting_down", "craving", "tolerance", "withdrawal"]
     assert "Much time getting, using or recovering" in report.unclear_areas
     tolerance = next(a for a in report.areas if a.id == "tolerance")
@@ -487,8 +883,16 @@ def labels(question_id: str, audience: str) -> list[str]:
 @pytest.mark.parametrize("audience", ["self", "other", "counselor"])
 def test_what_is_used_names_what_people_look_for(audience: str) -> None:
     options = " ".join(labels("what_used", audience)).lower()
-    for name in ("fentanyl patch", "percs", "m30s", "naltrexone", "kratom", "loperamide",
-                 "codeine cough syrup", "not prescribed to"):
+    for name in (
+        "fentanyl patch",
+        "percs",
+        "m30s",
+        "naltrexone",
+        "kratom",
+        "loperamide",
+        "codeine cough syrup",
+        "not prescribed to",
+    ):
         assert name in options, name
     # A prescribed fentanyl patch is pharmacy medicine: no other option begins with fentanyl.
     assert not [label for label in labels("what_used", audience) if label.lower().startswith("fentanyl")]
@@ -523,42 +927,101 @@ def test_every_source_is_a_current_primary_page_over_https() -> None:
     assert all(s.url.startswith("https://") for s in sources)
     assert not [s.url for s in sources if any(host in s.url for host in retired)]
     hyperalgesia = next(f for f in BANK.findings if f.id == "hyperalgesia")
-    assert any("13 April 2023" in s.title and s.url.startswith("https://www.fda.gov/")
-               for s in hyperalgesia.sources)
+    assert any(
+        "13 April 2023" in s.title and s.url.startswith("https://www.fda.gov/") for s in hyperalgesia.sources
+    )
 
 
 # --- the crisis pages: who is there, how acute, and after-care ---------------------------
 # Kept apart from the table above so that the two grow without stepping on each other.
 
 CRISIS_VIGNETTES: list[tuple[str, str, dict[str, Any], set[str], set[str]]] = [
-    ("a family member who is there and not sure: treat it as an overdose", "other",
-     {"with_them_now": "yes", "overdose_signs_now": "unsure"}, {"overdose_now"}, set()),
-    ("a family member far away and not sure: no overdose page, but how to check on them", "other",
-     {"with_them_now": "no", "overdose_signs_now": "unsure"}, {"overdose_check_on_them"}, {"overdose_now"}),
-    ("a family member who is there and sees no signs: nothing to check from afar", "other",
-     {"with_them_now": "yes", "overdose_signs_now": "no"}, set(), {"overdose_now", "overdose_check_on_them"}),
-    ("a family member far away who knows of signs now: still an emergency", "other",
-     {"with_them_now": "no", "overdose_signs_now": "yes"}, {"overdose_now"}, set()),
-    ("not sure at intake: treat it as an overdose", "counselor", {"overdose_signs_now": "unsure"},
-     {"overdose_now"}, set()),
-    ("I may have taken too much and feel very sleepy", "self", {"took_too_much": "yes"},
-     {"overdose_self_now"}, {"overdose_now"}),
-    ("not sure whether I took too much, and very sleepy", "self", {"took_too_much": "unsure"},
-     {"overdose_self_now"}, set()),
-    ("they may act on thoughts of suicide now", "other", {"suicide_thoughts_q": "now"},
-     {"suicide_thoughts"}, {"suicide_past_month", "suicide_unsure"}),
-    ("thoughts in the past month, not now: not an emergency", "self",
-     {"suicide_thoughts_q": "past_month"}, {"suicide_past_month"}, {"suicide_thoughts", "suicide_unsure"}),
-    ("thoughts in the past month, at intake", "counselor", {"suicide_thoughts_q": "past_month"},
-     {"suicide_past_month"}, {"suicide_thoughts"}),
-    ("no thoughts of suicide", "other", {"suicide_thoughts_q": "no"}, set(),
-     {"suicide_thoughts", "suicide_past_month", "suicide_unsure"}),
+    (
+        "a family member who is there and not sure: treat it as an overdose",
+        "other",
+        {"with_them_now": "yes", "overdose_signs_now": "unsure"},
+        {"overdose_now"},
+        set(),
+    ),
+    (
+        "a family member far away and not sure: no overdose page, but how to check on them",
+        "other",
+        {"with_them_now": "no", "overdose_signs_now": "unsure"},
+        {"overdose_check_on_them"},
+        {"overdose_now"},
+    ),
+    (
+        "a family member who is there and sees no signs: nothing to check from afar",
+        "other",
+        {"with_them_now": "yes", "overdose_signs_now": "no"},
+        set(),
+        {"overdose_now", "overdose_check_on_them"},
+    ),
+    (
+        "a family member far away who knows of signs now: still an emergency",
+        "other",
+        {"with_them_now": "no", "overdose_signs_now": "yes"},
+        {"overdose_now"},
+        set(),
+    ),
+    (
+        "not sure at intake: treat it as an overdose",
+        "counselor",
+        {"overdose_signs_now": "unsure"},
+        {"overdose_now"},
+        set(),
+    ),
+    (
+        "I may have taken too much and feel very sleepy",
+        "self",
+        {"took_too_much": "yes"},
+        {"overdose_self_now"},
+        {"overdose_now"},
+    ),
+    (
+        "not sure whether I took too much, and very sleepy",
+        "self",
+        {"took_too_much": "unsure"},
+        {"overdose_self_now"},
+        set(),
+    ),
+    (
+        "they may act on thoughts of suicide now",
+        "other",
+        {"suicide_thoughts_q": "now"},
+        {"suicide_thoughts"},
+        {"suicide_past_month", "suicide_unsure"},
+    ),
+    (
+        "thoughts in the past month, not now: not an emergency",
+        "self",
+        {"suicide_thoughts_q": "past_month"},
+        {"suicide_past_month"},
+        {"suicide_thoughts", "suicide_unsure"},
+    ),
+    (
+        "thoughts in the past month, at intake",
+        "counselor",
+        {"suicide_thoughts_q": "past_month"},
+        {"suicide_past_month"},
+        {"suicide_thoughts"},
+    ),
+    (
+        "no thoughts of suicide",
+        "other",
+        {"suicide_thoughts_q": "no"},
+        set(),
+        {"suicide_thoughts", "suicide_past_month", "suicide_unsure"},
+    ),
 ]
 INTERRUPTS = {"overdose_now", "overdose_self_now", "suicide_thoughts", "suicide_past_month"}
 
 
-@pytest.mark.parametrize(("audience", "given", "must", "must_not"),
-                         [v[1:] for v in CRISIS_VIGNETTES], ids=[v[0] for v in CRISIS_VIGNETTES])
+@pytest.mark.parametrize(
+    ("audience", "given", "must", "must_not"),
+    [v[1:] for v in CRISIS_VIGNETTES],
+    ids=[v[0] for v in CRISIS_VIGNETTES],
+)
 def test_crisis_vignette(audience: str, given: dict[str, Any], must: set[str], must_not: set[str]) -> None:
     test_vignette(audience, given, must, must_not)
     # Each of these stops the questions until the person chooses to go on.
@@ -596,8 +1059,9 @@ AFTERCARE_CASES = [
 STALE_ALARM = re.compile(r"may be overdosing|overdos\w* now|emergency|act now", re.IGNORECASE)
 
 
-@pytest.mark.parametrize(("finding_id", "audience", "given"), AFTERCARE_CASES,
-                         ids=[f"{f}-{a}" for f, a, _ in AFTERCARE_CASES])
+@pytest.mark.parametrize(
+    ("finding_id", "audience", "given"), AFTERCARE_CASES, ids=[f"{f}-{a}" for f, a, _ in AFTERCARE_CASES]
+)
 def test_after_going_on_the_results_open_with_calm_aftercare(
     finding_id: str, audience: str, given: dict[str, Any]
 ) -> None:
@@ -657,8 +1121,14 @@ def test_no_page_calls_cpr_optional() -> None:
 def test_the_crisis_page_explains_988_and_a_safety_plan_with_sources() -> None:
     page = BANK.learn["crisis"]
     text = " ".join(" ".join([b.text, *b.items]) for b in page.body)
-    for words in ("Call or text 988", "crisis counselor answers", "videophone", "711", "safety plan",
-                  "naloxone"):
+    for words in (
+        "Call or text 988",
+        "crisis counselor answers",
+        "videophone",
+        "711",
+        "safety plan",
+        "naloxone",
+    ):
         assert words in text
     urls = " ".join(s.url for s in page.sources)
     assert "988lifeline.org" in urls and "nimh.nih.gov" in urls and "samhsa.gov" in urls

@@ -25,11 +25,14 @@ def text_of(response) -> str:  # type: ignore[no-untyped-def]
     return response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize(("audience", "heading"), [
-    ("self", "Your results"),
-    ("other", "Results for the person you are worried about"),
-    ("counselor", "Intake screening summary"),
-])
+@pytest.mark.parametrize(
+    ("audience", "heading"),
+    [
+        ("self", "Your results"),
+        ("other", "Results for the person you are worried about"),
+        ("counselor", "Intake screening summary"),
+    ],
+)
 def test_each_audience_walks_from_start_to_results(
     walker: Walker, client: FlaskClient, audience: str, heading: str
 ) -> None:
@@ -61,8 +64,14 @@ def test_no_signs_means_no_finding_and_no_all_clear(walker: Walker, client: Flas
 
 def test_the_start_page_says_what_this_is(client: FlaskClient) -> None:
     page = text_of(client.get("/"))
-    for words in ("Not a diagnosis", "Nothing is stored", "Closing the tab does not clear them",
-                  'href="tel:911"', "Exit this page", "Clear my answers"):
+    for words in (
+        "Not a diagnosis",
+        "Nothing is stored",
+        "Closing the tab does not clear them",
+        'href="tel:911"',
+        "Exit this page",
+        "Clear my answers",
+    ):
         assert words in page
 
 
@@ -83,8 +92,10 @@ def test_change_from_check_answers_returns_there_and_back_shows_the_change(
     assert f'href="{section_url(section)}?change=1#{anchor("takes_for_pain")}"' in check
     page = client.get(f"{section_url(section)}?change=1")
     assert 'class="back-link" href="/check-answers"' in text_of(page)
-    data = {name: ([f["values"][-1]] if f["type"] == "checkbox" else "no")
-            for name, f in form_fields(text_of(page)).items()}
+    data = {
+        name: ([f["values"][-1]] if f["type"] == "checkbox" else "no")
+        for name, f in form_fields(text_of(page)).items()
+    }
     with client.session_transaction() as session:
         saved = answers.load(session, bank)
     for name in data:
@@ -125,10 +136,13 @@ def test_a_change_that_hides_questions_drops_their_answers(
     assert "/questions/pain" not in text_of(client.get("/check-answers"))
 
 
-@pytest.mark.parametrize(("finding_id", "answer", "must_say"), [
-    ("overdose_now", "yes", ["911", "naloxone"]),
-    ("suicide_thoughts", "now", ["988"]),
-])
+@pytest.mark.parametrize(
+    ("finding_id", "answer", "must_say"),
+    [
+        ("overdose_now", "yes", ["911", "naloxone"]),
+        ("suicide_thoughts", "now", ["988"]),
+    ],
+)
 def test_an_emergency_interrupts_at_once_and_can_be_continued(
     walker: Walker, client: FlaskClient, bank: Bank, finding_id: str, answer: str, must_say: list[str]
 ) -> None:
@@ -141,7 +155,7 @@ def test_an_emergency_interrupts_at_once_and_can_be_continued(
     now = text_of(client.get(response.location))
     for words in must_say:
         assert words.lower() in now.lower()
-    main = now[now.index("<main"):]
+    main = now[now.index("<main") :]
     assert main.index("Emergency") < main.index("What to do now")
     # Other pages send the person back here until they choose to go on.
     assert client.get("/results").location == now_url(finding_id)
@@ -181,9 +195,15 @@ def test_a_refused_answer_shows_an_error_summary_and_keeps_the_rest(
 
 
 def test_none_of_these_must_stand_alone(walker: Walker, client: FlaskClient, bank: Bank) -> None:
-    multi = next(q for q in bank.questions.values()
-                 if q.type == "multi" and q.none and "self" in q.audiences and q.when is None
-                 and bank.sections[bank.section_index[q.section]].when is None)
+    multi = next(
+        q
+        for q in bank.questions.values()
+        if q.type == "multi"
+        and q.none
+        and "self" in q.audiences
+        and q.when is None
+        and bank.sections[bank.section_index[q.section]].when is None
+    )
     assert multi.none is not None
     pages = []
     for url in walker.answer_all("self", {}):
@@ -191,8 +211,10 @@ def test_none_of_these_must_stand_alone(walker: Walker, client: FlaskClient, ban
         if url == section_url(multi.section):
             break
     page = text_of(client.get(f"/questions/{multi.section}"))
-    data = {name: ([f["values"][-1]] if f["type"] == "checkbox" else "no")
-            for name, f in form_fields(page).items()}
+    data = {
+        name: ([f["values"][-1]] if f["type"] == "checkbox" else "no")
+        for name, f in form_fields(page).items()
+    }
     data[multi.id] = [multi.none.value, multi.options[0].value]
     response = walker.post(f"/questions/{multi.section}", data)
     assert response.status_code == 400
@@ -256,8 +278,9 @@ def test_several_missing_answers_each_name_their_question(walker: Walker, client
     response = walker.post("/questions/safety", {})
     assert response.status_code == 400
     body = text_of(response)
-    links = re.findall(r'<a href="#(q[0-9]+)">Select (?:yes, no or not sure|one answer) for: ([^<]+)</a>',
-                       body)
+    links = re.findall(
+        r'<a href="#(q[0-9]+)">Select (?:yes, no or not sure|one answer) for: ([^<]+)</a>', body
+    )
     names = list(form_fields(text_of(client.get("/questions/safety"))))
     assert [anchor_id for anchor_id, _ in links] == [anchor(name) for name in names]
     bank = client.application.extensions["bank"]
@@ -296,7 +319,7 @@ def test_a_walk_through_both_emergencies_leaves_no_telling_address_or_title(
 def test_the_site_name_is_a_setting() -> None:
     page = make_app(SITE_NAME="Wellbeing questions").test_client().get("/").get_data(as_text=True)
     assert "<title>Check on opioid use – Wellbeing questions</title>" in page
-    assert '>Wellbeing questions</a>' in page
+    assert ">Wellbeing questions</a>" in page
 
 
 @pytest.mark.parametrize("way", ["footer link", "start again on results"])
@@ -357,7 +380,9 @@ def test_every_missing_answer_names_its_question(
         assert empty.status_code == 400
         body = text_of(empty)
         names = list(form_fields(text_of(client.get(url))))
-        summary = body[body.index('id="error-summary"'):body.index("</ul>", body.index('id="error-summary"'))]
+        summary = body[
+            body.index('id="error-summary"') : body.index("</ul>", body.index('id="error-summary"'))
+        ]
         for name in names:
             text = str(markup_escape(bank.questions[name].text.get(audience)))
             assert f'<a href="#{anchor(name)}">' in summary and text in summary, (url, name)

@@ -28,14 +28,31 @@ def test_a_built_wheel_serves_the_start_page_from_another_directory(tmp_path: Pa
     elsewhere.mkdir()
     # From a clean copy of the source: setuptools reuses a build/ folder left in the tree.
     source = tmp_path / "source"
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
-        ".git", ".venv", "node_modules", "build", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis"))
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", "node_modules", "build", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis"
+        ),
+    )
     run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(dist), "."], source)
     (wheel,) = dist.glob("screener-*.whl")
     run([sys.executable, "-m", "venv", str(venv)], tmp_path)
     python = str(venv / "bin" / "python")
-    run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-         "-c", str(ROOT / "requirements" / "run.txt"), str(wheel)], tmp_path)
+    run(
+        [
+            python,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-c",
+            str(ROOT / "requirements" / "run.txt"),
+            str(wheel),
+        ],
+        tmp_path,
+    )
 
     env = {k: v for k, v in app_env(SECRET).items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     show = "import screener, screener.bank as b; print(screener.__file__, b.DEFAULT_PATH)"
@@ -45,8 +62,16 @@ def test_a_built_wheel_serves_the_start_page_from_another_directory(tmp_path: Pa
     assert checked.startswith("OK: 3 audiences"), checked
 
     port = free_port()
-    command = [str(venv / "bin" / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "1",
-               "--log-level", "warning", "screener:create_app()"]
+    command = [
+        str(venv / "bin" / "gunicorn"),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "1",
+        "--log-level",
+        "warning",
+        "screener:create_app()",
+    ]
     assert command[0] != gunicorn()[0]
     with start(command, env, port, cwd=elsewhere) as server:
         with urllib.request.urlopen(server.base + "/", timeout=10) as response:

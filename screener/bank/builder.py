@@ -43,8 +43,16 @@ class Builder(Checks):
         root = self.mapping(self.data, "(top level)")
         self.known_keys(
             root,
-            {"version", "audiences", "areas", "sections", "findings", "learn", "resources",
-             "default_resources"},
+            {
+                "version",
+                "audiences",
+                "areas",
+                "sections",
+                "findings",
+                "learn",
+                "resources",
+                "default_resources",
+            },
             "(top level)",
         )
         version = root.get("version")
@@ -95,11 +103,13 @@ class Builder(Checks):
             audience_id = self.identifier(entry.get("id"), f"{where}.id", seen)
             if audience_id not in AUDIENCES:
                 self.problem(f"{where}.id", f"unknown audience '{audience_id}'")
-            result.append(Audience(
-                audience_id,
-                self.string(entry.get("label"), f"{where}.label"),
-                self.string(entry.get("hint"), f"{where}.hint", required=False),
-            ))
+            result.append(
+                Audience(
+                    audience_id,
+                    self.string(entry.get("label"), f"{where}.label"),
+                    self.string(entry.get("hint"), f"{where}.hint", required=False),
+                )
+            )
         missing = [a for a in AUDIENCES if a not in seen]
         if missing:
             self.problem("audiences", f"missing audiences: {', '.join(missing)}")
@@ -114,10 +124,7 @@ class Builder(Checks):
             entry = self.mapping(item, where)
             self.known_keys(entry, {"id", "title", "intro", "when", "questions"}, where)
             section_id = self.identifier(entry.get("id"), f"{where}.id", section_ids)
-            when = (
-                self.condition(entry["when"], f"{where}.when")
-                if "when" in entry else None
-            )
+            when = self.condition(entry["when"], f"{where}.when") if "when" in entry else None
             questions = []
             for q_index, q_raw in enumerate(self.items(entry.get("questions"), f"{where}.questions")):
                 question = self.build_question(
@@ -130,18 +137,18 @@ class Builder(Checks):
             # Register after the whole section, so a rule cannot use a question from its own page.
             for question in questions:
                 self.questions[question.id] = question
-            result.append(Section(
-                id=section_id,
-                title=self.text(entry.get("title"), f"{where}.title", shown_to),
-                intro=self.text(entry.get("intro"), f"{where}.intro", shown_to, required=False),
-                when=when,
-                questions=tuple(questions),
-            ))
+            result.append(
+                Section(
+                    id=section_id,
+                    title=self.text(entry.get("title"), f"{where}.title", shown_to),
+                    intro=self.text(entry.get("intro"), f"{where}.intro", shown_to, required=False),
+                    when=when,
+                    questions=tuple(questions),
+                )
+            )
         return tuple(result)
 
-    def build_question(
-        self, raw: Any, where: str, section_id: str, seen: set[str]
-    ) -> Question:
+    def build_question(self, raw: Any, where: str, section_id: str, seen: set[str]) -> Question:
         entry = self.mapping(raw, where)
         self.known_keys(
             entry,
@@ -156,10 +163,7 @@ class Builder(Checks):
             )
             kind = "yesno"
         audiences = self.audiences_of(entry.get("audiences"), f"{where}.audiences")
-        when = (
-            self.condition(entry["when"], f"{where}.when")
-            if "when" in entry else None
-        )
+        when = self.condition(entry["when"], f"{where}.when") if "when" in entry else None
         options: tuple[Option, ...]
         none = None
         if kind == "yesno":
@@ -229,16 +233,19 @@ class Builder(Checks):
             where = f"areas[{i}]"
             entry = self.mapping(item, where)
             self.known_keys(entry, {"id", "name", "when", "note", "note_when"}, where)
-            result.append(Area(
-                id=self.identifier(entry.get("id"), f"{where}.id", seen),
-                name=self.string(entry.get("name"), f"{where}.name"),
-                when=self.condition(entry.get("when"), f"{where}.when"),
-                note=self.string(entry.get("note"), f"{where}.note", required=False),
-                note_when=(
-                    self.condition(entry["note_when"], f"{where}.note_when")
-                    if "note_when" in entry else None
-                ),
-            ))
+            result.append(
+                Area(
+                    id=self.identifier(entry.get("id"), f"{where}.id", seen),
+                    name=self.string(entry.get("name"), f"{where}.name"),
+                    when=self.condition(entry.get("when"), f"{where}.when"),
+                    note=self.string(entry.get("note"), f"{where}.note", required=False),
+                    note_when=(
+                        self.condition(entry["note_when"], f"{where}.note_when")
+                        if "note_when" in entry
+                        else None
+                    ),
+                )
+            )
             if "note_when" in entry and "note" not in entry:
                 self.problem(f"{where}.note_when", "a note_when needs a note")
         return tuple(result)
@@ -253,9 +260,24 @@ class Builder(Checks):
             entry = self.mapping(item, where)
             self.known_keys(
                 entry,
-                {"id", "level", "when", "audiences", "title", "explanation", "steps", "learn",
-                 "resources", "sources", "parts", "ends", "interrupt", "call_hint", "more",
-                 "aftercare"},
+                {
+                    "id",
+                    "level",
+                    "when",
+                    "audiences",
+                    "title",
+                    "explanation",
+                    "steps",
+                    "learn",
+                    "resources",
+                    "sources",
+                    "parts",
+                    "ends",
+                    "interrupt",
+                    "call_hint",
+                    "more",
+                    "aftercare",
+                },
                 where,
             )
             finding_id = self.identifier(entry.get("id"), f"{where}.id", seen)
@@ -273,37 +295,41 @@ class Builder(Checks):
                 ends = False
             elif ends and level != "info":
                 self.problem(f"{where}.ends", "only an info finding can end the questions")
-            result.append(Finding(
-                id=finding_id,
-                level=level,
-                when=self.condition(entry.get("when"), f"{where}.when"),
-                audiences=audiences,
-                title=self.text(entry.get("title"), f"{where}.title", audiences),
-                explanation=self.text(entry.get("explanation"), f"{where}.explanation", audiences),
-                steps=self.text_list(entry.get("steps"), f"{where}.steps", audiences),
-                learn=learn_id,
-                resources=tuple(
-                    self.resource_ref(r, f"{where}.resources[{j}]", resources)
-                    for j, r in enumerate(self.items(entry.get("resources"), f"{where}.resources",
-                                                     required=False))
-                ),
-                sources=self.sources(entry.get("sources"), f"{where}.sources"),
-                parts=tuple(
-                    self.build_part(p, f"{where}.parts[{j}]", audiences)
-                    for j, p in enumerate(self.items(entry.get("parts"), f"{where}.parts",
-                                                     required=False))
-                ),
-                ends=ends,
-                interrupt=self.interrupt_flag(entry, level, where),
-                call_hint=self.text(entry.get("call_hint"), f"{where}.call_hint", audiences,
-                                    required=False),
-                more=tuple(
-                    self.build_block(b, f"{where}.more[{j}]")
-                    for j, b in enumerate(self.items(entry.get("more"), f"{where}.more",
-                                                     required=False))
-                ),
-                aftercare=self.build_aftercare(entry, level, audiences, where),
-            ))
+            result.append(
+                Finding(
+                    id=finding_id,
+                    level=level,
+                    when=self.condition(entry.get("when"), f"{where}.when"),
+                    audiences=audiences,
+                    title=self.text(entry.get("title"), f"{where}.title", audiences),
+                    explanation=self.text(entry.get("explanation"), f"{where}.explanation", audiences),
+                    steps=self.text_list(entry.get("steps"), f"{where}.steps", audiences),
+                    learn=learn_id,
+                    resources=tuple(
+                        self.resource_ref(r, f"{where}.resources[{j}]", resources)
+                        for j, r in enumerate(
+                            self.items(entry.get("resources"), f"{where}.resources", required=False)
+                        )
+                    ),
+                    sources=self.sources(entry.get("sources"), f"{where}.sources"),
+                    parts=tuple(
+                        self.build_part(p, f"{where}.parts[{j}]", audiences)
+                        for j, p in enumerate(
+                            self.items(entry.get("parts"), f"{where}.parts", required=False)
+                        )
+                    ),
+                    ends=ends,
+                    interrupt=self.interrupt_flag(entry, level, where),
+                    call_hint=self.text(
+                        entry.get("call_hint"), f"{where}.call_hint", audiences, required=False
+                    ),
+                    more=tuple(
+                        self.build_block(b, f"{where}.more[{j}]")
+                        for j, b in enumerate(self.items(entry.get("more"), f"{where}.more", required=False))
+                    ),
+                    aftercare=self.build_aftercare(entry, level, audiences, where),
+                )
+            )
         return tuple(result)
 
     def interrupt_flag(self, entry: dict[str, Any], level: Any, where: str) -> bool:
@@ -338,10 +364,14 @@ class Builder(Checks):
             self.problem(where, "a part needs an explanation, steps or both")
         return Part(
             when=self.condition(entry.get("when"), f"{where}.when"),
-            explanation=self.text(entry.get("explanation"), f"{where}.explanation", audiences,
-                                  required=False),
-            steps=(self.text_list(entry["steps"], f"{where}.steps", audiences)
-                   if "steps" in entry else TextList(MappingProxyType({}))),
+            explanation=self.text(
+                entry.get("explanation"), f"{where}.explanation", audiences, required=False
+            ),
+            steps=(
+                self.text_list(entry["steps"], f"{where}.steps", audiences)
+                if "steps" in entry
+                else TextList(MappingProxyType({}))
+            ),
         )
 
     def resource_ref(self, value: Any, where: str, resources: dict[str, Resource]) -> str:
@@ -376,10 +406,13 @@ class Builder(Checks):
         if set(entry) == {"heading"}:
             return Block("heading", self.string(entry["heading"], f"{where}.heading"))
         if set(entry) == {"list"}:
-            return Block("list", items=tuple(
-                self.string(x, f"{where}.list[{k}]")
-                for k, x in enumerate(self.items(entry["list"], f"{where}.list"))
-            ))
+            return Block(
+                "list",
+                items=tuple(
+                    self.string(x, f"{where}.list[{k}]")
+                    for k, x in enumerate(self.items(entry["list"], f"{where}.list"))
+                ),
+            )
         self.problem(where, "expected a paragraph, {heading: ...} or {list: [...]}")
         return Block("paragraph")
 
@@ -390,9 +423,7 @@ class Builder(Checks):
         for i, item in enumerate(self.items(raw, "resources")):
             where = f"resources[{i}]"
             entry = self.mapping(item, where)
-            self.known_keys(
-                entry, {"id", "name", "what_happens", "region", "sources", *optional}, where
-            )
+            self.known_keys(entry, {"id", "name", "what_happens", "region", "sources", *optional}, where)
             resource_id = self.identifier(entry.get("id"), f"{where}.id", seen)
             fields = {k: self.string(entry.get(k), f"{where}.{k}", required=False) for k in optional}
             if not (fields["phone"] or fields["url"] or fields["text"] or fields["sms"]):

@@ -89,7 +89,10 @@ class Checks:
                 self.problem(where, f"unknown key '{key}' (allowed: {', '.join(sorted(allowed))})")
 
     def text(
-        self, value: Any, where: str, needed: frozenset[str] | tuple[str, ...] = (),
+        self,
+        value: Any,
+        where: str,
+        needed: frozenset[str] | tuple[str, ...] = (),
         required: bool = True,
     ) -> Text:
         if value is None and not required:
@@ -177,9 +180,7 @@ class Checks:
             return AnyOf(())
         known = BY_KEY.get(operator)
         if known is None:
-            self.problem(
-                where, f"unknown operator '{operator}' (known: {', '.join(SPELLINGS)})"
-            )
+            self.problem(where, f"unknown operator '{operator}' (known: {', '.join(SPELLINGS)})")
             return AnyOf(())
         return known.build(self, raw, where)
 

@@ -100,9 +100,7 @@ def _build_at_least(checks: Checks, raw: dict[str, Any], where: str) -> Conditio
     items = checks.condition_items(raw.get("of"), f"{where}.of")
     count = raw.get("at_least")
     if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= len(items):
-        checks.problem(
-            f"{where}.at_least", f"expected a whole number from 1 to {len(items)}, got {count!r}"
-        )
+        checks.problem(f"{where}.at_least", f"expected a whole number from 1 to {len(items)}, got {count!r}")
         count = 1
     return AtLeast(count, items)
 
@@ -181,22 +179,28 @@ def _no_question(_condition: Any) -> str | None:
 
 
 OPERATORS: tuple[Operator, ...] = (
-    Operator(("answer+is", "answer+in"), AnswerIs, _build_answer, _answer_is,
-             _no_items, _its_question, lists_answers=True),
-    Operator(("answered",), Answered, _build_answered, _answered,
-             _no_items, _its_question, lists_answers=True),
+    Operator(
+        ("answer+is", "answer+in"),
+        AnswerIs,
+        _build_answer,
+        _answer_is,
+        _no_items,
+        _its_question,
+        lists_answers=True,
+    ),
+    Operator(
+        ("answered",), Answered, _build_answered, _answered, _no_items, _its_question, lists_answers=True
+    ),
     Operator(("any",), AnyOf, _build_any, _any, _its_items, _no_question, lists_answers=True),
     Operator(("all",), AllOf, _build_all, _all, _its_items, _no_question, lists_answers=True),
     Operator(("not",), Not, _build_not, _not, _its_item, _no_question, lists_answers=False),
-    Operator(("given",), Given, _build_given, _given, _its_item, _no_question,
-             lists_answers=False),
-    Operator(("at_least",), AtLeast, _build_at_least, _at_least, _its_items, _no_question,
-             lists_answers=True),
+    Operator(("given",), Given, _build_given, _given, _its_item, _no_question, lists_answers=False),
+    Operator(
+        ("at_least",), AtLeast, _build_at_least, _at_least, _its_items, _no_question, lists_answers=True
+    ),
 )
 # The YAML key that names each operator ({answer: ID, is/in: ...} is keyed by "answer").
-BY_KEY: Mapping[str, Operator] = MappingProxyType(
-    {op.spellings[0].split("+")[0]: op for op in OPERATORS}
-)
+BY_KEY: Mapping[str, Operator] = MappingProxyType({op.spellings[0].split("+")[0]: op for op in OPERATORS})
 BY_TYPE: Mapping[type, Operator] = MappingProxyType({op.type: op for op in OPERATORS})
 SPELLINGS: tuple[str, ...] = tuple(sorted(s for op in OPERATORS for s in op.spellings))
 

@@ -345,8 +345,7 @@ class Bank:
     def summary(self) -> str:
         """Return a one-line description of the bank."""
         counts = ", ".join(
-            f"{a.id} {sum(len(s.for_audience(a.id)) for s in self.sections)}"
-            for a in self.audiences
+            f"{a.id} {sum(len(s.for_audience(a.id)) for s in self.sections)}" for a in self.audiences
         )
         return (
             f"{len(self.audiences)} audiences, {len(self.sections)} sections, "
