@@ -25,7 +25,7 @@ from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, SecurityError
 from werkzeug.wrappers import Response
 
-from . import answers, forms, intake, plan, rules
+from . import answers, forms, i18n, intake, plan, rules
 from .bank import Bank, Finding, Question, Resource, Section, tel_uri
 from .security import csrf
 
@@ -51,8 +51,7 @@ SESSIONLESS = frozenset({"static", "screener.fhir_questionnaire", "screener.fhir
 
 def get_bank() -> Bank:
     """Return the bank loaded at start-up."""
-    bank: Bank = current_app.extensions["bank"]
-    return bank
+    return i18n.bank()
 
 
 @bp.before_app_request
@@ -141,7 +140,7 @@ def steps_for(saved: answers.Saved) -> list[Step]:
 
 def form_classes() -> forms.FormClasses:
     """Return the app's form classes, built once per page and audience."""
-    classes: forms.FormClasses = current_app.extensions["forms"]
+    classes: forms.FormClasses = current_app.extensions["forms"][i18n.current()]
     return classes
 
 
@@ -369,7 +368,7 @@ def results() -> Any:
 @csrf.exempt
 def exit_page() -> Response:
     """Leave at once: forget everything and go to a neutral site (works even if stale)."""
-    answers.clear(session)
+    session.clear()  # the language too: nothing of the visit is left in the browser
     return redirect(current_app.config["EXIT_URL"], 303)
 
 
