@@ -32,10 +32,11 @@ log = logging.getLogger(__name__)
 
 def select() -> str:
     """The language of this request: the person's choice, else the browser's, else English."""
+    offered = tuple(current_app.extensions["banks"])  # a language whose bank failed is left out
     index = session.get(answers.LANGUAGE)
-    if isinstance(index, int) and 0 <= index < len(LANGUAGES):
+    if isinstance(index, int) and 0 <= index < len(LANGUAGES) and LANGUAGES[index] in offered:
         return LANGUAGES[index]
-    return request.accept_languages.best_match(LANGUAGES) or LANGUAGES[0]
+    return request.accept_languages.best_match(offered) or LANGUAGES[0]
 
 
 def current() -> str:
@@ -46,7 +47,7 @@ def current() -> str:
 def bank() -> Bank:
     """The bank in the current request's language."""
     banks: dict[str, Bank] = current_app.extensions["banks"]
-    return banks.get(current(), banks[LANGUAGES[0]])
+    return banks[current()]
 
 
 def switch() -> Response | None:
@@ -64,7 +65,7 @@ def others() -> list[dict[str, str]]:
     """The languages a person can switch to from this page, with the link to each."""
     return [
         {"code": code, "name": NAMES[code], "href": f"{request.path}?{SWITCH}={code}"}
-        for code in LANGUAGES
+        for code in current_app.extensions["banks"]
         if code != current()
     ]
 

@@ -11,7 +11,7 @@ def page_problems(html: str, csrf: bool = True) -> list[str]:
     """Return what is wrong with a page's structure (empty when it is sound)."""
     soup = BeautifulSoup(html, "html.parser")
     problems = []
-    if soup.html is None or soup.html.get("lang") != "en":
+    if soup.html is None or soup.html.get("lang") not in {"en", "es"}:
         problems.append("no <html lang>")
     if not (soup.title and soup.title.get_text(strip=True)):
         problems.append("no <title>")
