@@ -44,7 +44,7 @@ def check(path: Path | None, language: str) -> None:
         for problem in error.problems:
             click.echo(f"  {problem}", err=True)
         raise SystemExit(1) from None
-    click.echo(f"OK [{language}]: {bank.summary()}")
+    click.echo(f"OK{'' if language == LANGUAGES[0] else f' [{language}]'}: {bank.summary()}")
 
 
 @bank_cli.command("fhir")

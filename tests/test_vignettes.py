@@ -721,6 +721,15 @@ PEOPLE: list[Person] = [
         must={"in_treatment"},
         say=("take-home doses locked up",),
     ),
+    # A family member reads steps written for them, not the patient's own.
+    Person(
+        "partner of a pain patient whose pain spread on opioids",
+        "other",
+        {**PAIN_PATIENT, "pain_spread": "yes"},
+        must={"hyperalgesia"},
+        say=("encourage them to talk with their prescriber",),
+        never_say=("talk with your prescriber", "do not raise the dose on your own"),
+    ),
     # 22. What a family member found.
     Person(
         "parent who found burnt foil and cut straws",
