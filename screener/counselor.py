@@ -13,9 +13,10 @@ from . import answers, fhir, intake, rules
 # The routes join the main blueprint, so every url_for in the flow resolves the same way.
 from .security import csrf
 from .views import bp, get_bank, next_url, saved_or_none
+from .words import N_, _
 
 FHIR_JSON = "application/fhir+json"
-NEXT_CLIENT = "Ready for the next client. The last client’s answers are cleared from this browser."
+NEXT_CLIENT = N_("Ready for the next client. The last client’s answers are cleared from this browser.")
 
 
 def fhir_base() -> str:
@@ -88,5 +89,5 @@ def client_copy() -> Any:
 def next_client() -> Response:
     """Forget this client's answers and start again with the counselor audience chosen."""
     answers.clear(session)
-    flash(NEXT_CLIENT)
+    flash(_(NEXT_CLIENT))
     return redirect(url_for("screener.start", **{"for": intake.AUDIENCE}), 303)

@@ -28,18 +28,21 @@ from werkzeug.wrappers import Response
 from . import answers, forms, i18n, intake, plan, rules
 from .bank import Bank, Finding, Question, Resource, Section, tel_uri
 from .security import csrf
+from .words import N_, _, ngettext
 
 bp = Blueprint("screener", __name__)
 log = logging.getLogger(__name__)
 
 NOTICES = {
-    "unreadable": "We could not read the answers saved in this browser, so we started fresh.",
-    "changed": "The questions have changed since you started, so we started fresh.",
-    "idle": "For your privacy, your answers were cleared after a time with no activity.",
-    "lifetime": "For your privacy, answers are cleared {lifetime} after a check starts, so we started fresh.",
-    "cleared": "Your answers have been cleared from this browser.",
+    "unreadable": N_("We could not read the answers saved in this browser, so we started fresh."),
+    "changed": N_("The questions have changed since you started, so we started fresh."),
+    "idle": N_("For your privacy, your answers were cleared after a time with no activity."),
+    "lifetime": N_(
+        "For your privacy, answers are cleared {lifetime} after a check starts, so we started fresh."
+    ),
+    "cleared": N_("Your answers have been cleared from this browser."),
 }
-TAMPERED = (
+TAMPERED = N_(
     "This form came back with something we did not send, so nothing was saved. "
     "Check your answers and press Continue again."
 )
@@ -61,21 +64,20 @@ def keep_session_fresh() -> None:
         return
     if getattr(session, "reset_reason", None):
         session.reset_reason = None  # type: ignore[attr-defined]
-        flash(NOTICES["unreadable"])
+        flash(_(NOTICES["unreadable"]))
     config = current_app.config
     reason = answers.check_fresh(
         session, get_bank(), int(config["IDLE_MINUTES"]) * 60, int(config["LIFETIME_MINUTES"]) * 60
     )
     if reason:
-        flash(NOTICES[reason].format(lifetime=duration(int(config["LIFETIME_MINUTES"]))))
+        flash(_(NOTICES[reason]).format(lifetime=duration(int(config["LIFETIME_MINUTES"]))))
 
 
 def duration(minutes: int) -> str:
     """Say a number of minutes in words: "30 minutes", "1 hour", "2 hours"."""
     if minutes % 60:
-        return f"{minutes} minutes"
-    hours = minutes // 60
-    return f"{hours} hour{'s' if hours != 1 else ''}"
+        return ngettext("%(num)s minute", "%(num)s minutes", minutes)
+    return ngettext("%(num)s hour", "%(num)s hours", minutes // 60)
 
 
 # A full phone number written in a sentence, like 1-800-662-4357.
@@ -183,7 +185,7 @@ def journey_size(bank: Bank, audience: str) -> tuple[int, int]:
 
 
 def need_audience() -> Response:
-    flash("Choose who this check is for to begin.")
+    flash(_("Choose who this check is for to begin."))
     return redirect(url_for(".start"))
 
 
@@ -274,7 +276,7 @@ def section(section_id: str) -> Any:
         number=parts.index(section_id) + 1,
         total=len(parts),
         back=back,
-        tampered=TAMPERED if tampered else None,
+        tampered=_(TAMPERED) if tampered else None,
     ), (400 if request.method == "POST" else 200)
 
 
@@ -388,7 +390,7 @@ def clear_confirm() -> str:
 def clear() -> Response:
     """Forget everything; like Exit it must work on a page left open for hours."""
     answers.clear(session)
-    flash(NOTICES["cleared"])
+    flash(_(NOTICES["cleared"]))
     return redirect(url_for(".start"), 303)
 
 
@@ -433,22 +435,27 @@ def about() -> str:
 
 ERRORS = {
     400: (
-        "Something went wrong with that request",
-        "The page could not use what your browser sent. Your saved answers have not changed.",
+        N_("Something went wrong with that request"),
+        N_("The page could not use what your browser sent. Your saved answers have not changed."),
     ),
-    404: ("Page not found", "We could not find that page. Check the address, or go back to the start."),
+    404: (
+        N_("Page not found"),
+        N_("We could not find that page. Check the address, or go back to the start."),
+    ),
     405: (
-        "That action is not possible here",
-        "This page cannot be used that way. Your saved answers have not changed.",
+        N_("That action is not possible here"),
+        N_("This page cannot be used that way. Your saved answers have not changed."),
     ),
     413: (
-        "That was too much to send",
-        "The form sent more than any answer needs, so nothing was saved. "
-        "Your earlier answers have not changed.",
+        N_("That was too much to send"),
+        N_(
+            "The form sent more than any answer needs, so nothing was saved. "
+            "Your earlier answers have not changed."
+        ),
     ),
     500: (
-        "Sorry, something went wrong on our side",
-        "Please try again. Your saved answers have not changed.",
+        N_("Sorry, something went wrong on our side"),
+        N_("Please try again. Your saved answers have not changed."),
     ),
 }
 
@@ -463,8 +470,8 @@ def register_error_handlers(app: Flask) -> None:
             continue_url = request.path
         return render_template(
             "error.html",
-            title="This page had expired",
-            message=(
+            title=_("This page had expired"),
+            message=_(
                 "For your safety, forms stop working after a while or when the browser "
                 "has cleared its cookies. What you had already saved is still here."
             ),
@@ -480,7 +487,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
         code = error.code or 500
-        title, message = ERRORS.get(code, ERRORS[400] if code < 500 else ERRORS[500])
+        title, message = (_(w) for w in ERRORS.get(code, ERRORS[400] if code < 500 else ERRORS[500]))
         headers = {}
         if isinstance(error, MethodNotAllowed) and error.valid_methods:
             headers["Allow"] = ", ".join(error.valid_methods)
@@ -496,7 +503,7 @@ def register_error_handlers(app: Flask) -> None:
         title, message = ERRORS[500]
         try:
             return render_template(
-                "error.html", title=title, message=message, continue_url=None, status=500
+                "error.html", title=_(title), message=_(message), continue_url=None, status=500
             ), 500
-        except Exception:  # the last line of defence must not fail
+        except Exception:  # the last line of defence must not fail: plain English text
             return f"{title}. {message}", 500, {"Content-Type": "text/plain; charset=utf-8"}

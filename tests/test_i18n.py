@@ -179,7 +179,7 @@ def test_the_templates_of_the_catalogs_are_current(tmp_path: Path) -> None:
     """Every string of the app and the bank is in the .pot files (scripts/translations extract)."""
     for domain, inputs in (("messages", ["screener", "templates"]), ("bank", ["questions.yaml"])):
         out = tmp_path / f"{domain}.pot"
-        keywords = ["-k", "_l", "-k", "_n:1,2"] if domain == "messages" else []
+        keywords = ["-k", "_l", "-k", "N_", "-k", "later", "-k", "_n:1,2"] if domain == "messages" else []
         subprocess.run(
             [str(Path(sys.executable).parent / "pybabel"), "-q", "extract", "-F", "babel.cfg", *keywords]
             + ["-o", str(out), *inputs],
