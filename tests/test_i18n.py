@@ -12,6 +12,7 @@ import pytest
 import textstat
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
+from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
 
 from screener.bank.i18n import load_languages, strings
@@ -19,7 +20,7 @@ from screener.bank.reader import read
 from screener.i18n import DIRECTORY, LANGUAGES
 from screener.rules import evaluate
 
-from .conftest import Walker, make_app
+from .conftest import Walker, learn_url, make_app, now_url
 from .test_vignettes import PEOPLE, VIGNETTES, answers_for, fired
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -276,3 +277,68 @@ def test_an_odd_language_in_the_cookie_falls_back_to_the_browser() -> None:
         session["l"] = 9
     page = client.get("/", headers={"Accept-Language": "es"})
     assert page.status_code == 200 and '<html lang="es">' in page.get_data(as_text=True)
+
+
+# --- every page in Spanish, with no English left --------------------------------------------
+
+# Short English words that no Spanish sentence uses: one of them in a Spanish page is a string
+# left untranslated. Proper names (SAMHSA, Never Use Alone, FindTreatment.gov) have none.
+ENGLISH = re.compile(r"\b(the|and|you|your|with|what|this|that|for|are|not|they|their|will|from)\b", re.I)
+
+
+def visible_words(html: str) -> str:
+    """The text a reader sees, without source titles (cited as published) and other languages."""
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup.select(".sources, [lang]:not(html), script, style, textarea"):
+        tag.decompose()
+    return soup.get_text(" ", strip=True)
+
+
+def english_left(html: str) -> list[str]:
+    text = visible_words(html)
+    return sorted({text[max(0, m.start() - 40) : m.end() + 40] for m in ENGLISH.finditer(text)})
+
+
+def spanish_client() -> FlaskClient:
+    client = make_app().test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "es-US,es;q=0.9"
+    return client
+
+
+@pytest.mark.parametrize("audience", ["self", "other", "counselor"])
+def test_a_whole_walk_in_spanish_leaves_no_english(audience: str) -> None:
+    client = spanish_client()
+    walker = Walker(client)
+    answers = {
+        "self": {"what_used": ["street_pills"], "uses_alone": "yes", "has_naloxone": "no", "craving": "yes"},
+        "other": {"what_used": ["unsure"], "found_items": ["foil"], "has_naloxone": "no"},
+        "counselor": {"what_used": ["rx_opioid"], "takes_for_pain": "yes", "has_prescription": "yes"},
+    }[audience]
+    pages = {}
+    for url in walker.answer_all(audience, answers):
+        pages[url] = client.get(url).get_data(as_text=True)
+    pages["results"] = client.get("/results").get_data(as_text=True)
+    if audience == "counselor":
+        pages["client copy"] = client.get("/results/client-copy").get_data(as_text=True)
+    for name, html in pages.items():
+        assert '<html lang="es">' in html, name
+        assert english_left(html) == [], name
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/privacy", "/about", "/cover-your-tracks", "/help", "/learn/", "/clear", "/no-such-page"],
+)
+def test_every_other_page_is_in_spanish(url: str) -> None:
+    page = spanish_client().get(url)
+    assert english_left(page.get_data(as_text=True)) == [], url
+
+
+def test_learn_pages_and_both_interrupts_are_in_spanish() -> None:
+    client = spanish_client()
+    bank = BANKS["es"]
+    urls = [learn_url(page_id, bank) for page_id in bank.learn]
+    urls += [now_url(finding_id, bank) for finding_id in ("overdose_now", "suicide_thoughts")]
+    for url in urls:
+        html = client.get(url).get_data(as_text=True)
+        assert english_left(html) == [], url
