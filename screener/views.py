@@ -139,9 +139,12 @@ def steps_for(saved: answers.Saved) -> list[Step]:
 
 
 def form_classes() -> forms.FormClasses:
-    """Return the app's form classes, built once per page and audience."""
-    classes: forms.FormClasses = current_app.extensions["forms"][i18n.current()]
-    return classes
+    """Return the app's form classes, built once per page and audience, in the page's language.
+
+    A language whose bank could not be built (no compiled catalog) has the English ones.
+    """
+    built: dict[str, forms.FormClasses] = current_app.extensions["forms"]
+    return built.get(i18n.current(), built[i18n.LANGUAGES[0]])
 
 
 def next_url(saved: answers.Saved, report: rules.Report | None = None) -> str:
