@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, redirect, request, session
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, gettext
 from werkzeug.wrappers import Response
 
 from . import answers, paths
@@ -26,6 +26,8 @@ NAMES = {"en": "English", "es": "Español"}
 DIRECTORY = paths.PACKAGE / "translations"
 # ?lang=xx on any page switches (the page is then shown again without it).
 SWITCH = "lang"
+# The default SITE_NAME (screener/__init__.py); a deployment's own name is shown as it is.
+SITE_NAME = "Health check"
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +72,12 @@ def others() -> list[dict[str, str]]:
     ]
 
 
+def site_name() -> str:
+    """The site's name for the header and titles: the default one in the page's language."""
+    name = str(current_app.config.get("SITE_NAME") or SITE_NAME)
+    return gettext("Health check") if name == SITE_NAME else name
+
+
 def install(app: Flask, problems: list[str]) -> None:
     """Set up Flask-Babel and the switch; log (without any answer) what is not translated."""
     app.config.setdefault("BABEL_DEFAULT_LOCALE", LANGUAGES[0])
@@ -83,4 +91,4 @@ def install(app: Flask, problems: list[str]) -> None:
 
     @app.context_processor
     def languages() -> dict[str, Any]:
-        return {"language": current(), "other_languages": others()}
+        return {"language": current(), "other_languages": others(), "site_name": site_name()}

@@ -64,13 +64,18 @@ def keep_session_fresh() -> None:
         return
     if getattr(session, "reset_reason", None):
         session.reset_reason = None  # type: ignore[attr-defined]
-        flash(_(NOTICES["unreadable"]))
+        flash(notice("unreadable"))
     config = current_app.config
     reason = answers.check_fresh(
         session, get_bank(), int(config["IDLE_MINUTES"]) * 60, int(config["LIFETIME_MINUTES"]) * 60
     )
     if reason:
-        flash(_(NOTICES[reason]).format(lifetime=duration(int(config["LIFETIME_MINUTES"]))))
+        flash(notice(reason, lifetime=duration(int(config["LIFETIME_MINUTES"]))))
+
+
+def notice(key: str, **fields: str) -> str:
+    """One of the NOTICES, in the reader's language."""
+    return _(NOTICES[key]).format(**fields)
 
 
 def duration(minutes: int) -> str:
@@ -141,9 +146,12 @@ def steps_for(saved: answers.Saved) -> list[Step]:
 
 
 def form_classes() -> forms.FormClasses:
-    """Return the app's form classes, built once per page and audience."""
-    classes: forms.FormClasses = current_app.extensions["forms"][i18n.current()]
-    return classes
+    """Return the app's form classes, built once per page and audience, in the page's language.
+
+    A language whose bank could not be built (no compiled catalog) has the English ones.
+    """
+    built: dict[str, forms.FormClasses] = current_app.extensions["forms"]
+    return built.get(i18n.current(), built[i18n.LANGUAGES[0]])
 
 
 def next_url(saved: answers.Saved, report: rules.Report | None = None) -> str:
@@ -390,7 +398,7 @@ def clear_confirm() -> str:
 def clear() -> Response:
     """Forget everything; like Exit it must work on a page left open for hours."""
     answers.clear(session)
-    flash(_(NOTICES["cleared"]))
+    flash(notice("cleared"))
     return redirect(url_for(".start"), 303)
 
 

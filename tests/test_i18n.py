@@ -286,12 +286,19 @@ def test_an_odd_language_in_the_cookie_falls_back_to_the_browser() -> None:
 ENGLISH = re.compile(r"\b(the|and|you|your|with|what|this|that|for|are|not|they|their|will|from)\b", re.I)
 
 
+# Names of programs said in English where they are named (with a Spanish gloss beside them).
+PROPER_NAMES = ("Community Reinforcement and Family Training",)
+
+
 def visible_words(html: str) -> str:
-    """The text a reader sees, without source titles (cited as published) and other languages."""
+    """The text a reader sees, without what is marked as English (source titles) and names."""
     soup = BeautifulSoup(html, "html.parser")
-    for tag in soup.select(".sources, [lang]:not(html), script, style, textarea"):
+    for tag in soup.select("[lang]:not(html), script, style"):
         tag.decompose()
-    return soup.get_text(" ", strip=True)
+    text = soup.get_text(" ", strip=True)
+    for name in PROPER_NAMES:
+        text = text.replace(name, "")
+    return re.sub(r"\S+\.(gov|org|com)\S*", "", text)  # addresses, printed for paper
 
 
 def english_left(html: str) -> list[str]:

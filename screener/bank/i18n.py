@@ -77,19 +77,19 @@ def strings(data: Any, path: tuple[str, ...] = (), in_text: bool = False) -> Ite
             yield from strings(item, (*path, _step(item, index)), in_text)
 
 
-def translate(data: Any, gettext: Translate, path: tuple[str, ...] = (), in_text: bool = False) -> Any:
-    """A copy of the parsed bank with every user-facing string passed through gettext."""
+def translate(data: Any, lookup: Translate, path: tuple[str, ...] = (), in_text: bool = False) -> Any:
+    """A copy of the parsed bank with every user-facing string passed through lookup(context, message)."""
     if isinstance(data, str):
-        return gettext(".".join(path), data) if in_text and data.strip() else data
+        return lookup(".".join(path), data) if in_text and data.strip() else data
     if isinstance(data, dict):
         return {
             key: value
             if key in SKIP_KEYS
-            else translate(value, gettext, (*path, str(key)), in_text or key in TEXT_KEYS)
+            else translate(value, lookup, (*path, str(key)), in_text or key in TEXT_KEYS)
             for key, value in data.items()
         }
     if isinstance(data, list):
-        return [translate(item, gettext, (*path, _step(item, i)), in_text) for i, item in enumerate(data)]
+        return [translate(item, lookup, (*path, _step(item, i)), in_text) for i, item in enumerate(data)]
     return data
 
 
