@@ -76,7 +76,7 @@ PATHS = st.one_of(
 )
 
 
-def stored(client: Any) -> answers.Saved:
+def stored(client: Any) -> answers.Saved | None:
     with client.session_transaction() as session:
         return answers.load(session, BANK)
 
