@@ -15,7 +15,7 @@ from screener import intake, rules, views
 from screener import journey as journey_module
 from screener.bank import AUDIENCES, load
 from screener.journey import Next, journey
-from tests.conftest import HEAVY_BUYER, HEAVY_PARENT, Walker, heaviest_answers, make_app
+from tests.helpers import HEAVY_BUYER, HEAVY_PARENT, Walker, heaviest_answers, make_app
 from tests.test_engine_properties import answer_strategy
 
 BANK = load()

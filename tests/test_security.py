@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from screener import answers
 from screener.bank import Bank
-from tests.conftest import SECRET, Walker, csrf_token, make_app
+from tests.helpers import SECRET, Walker, csrf_token, make_app
 
 PAGES = ["/", "/learn/", "/learn/overdose", "/help", "/privacy", "/now/overdose_now", "/nope"]
 

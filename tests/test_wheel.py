@@ -13,7 +13,7 @@ import sys
 import urllib.request
 from pathlib import Path
 
-from tests.conftest import SECRET
+from tests.helpers import SECRET
 from tests.servers import ROOT, app_env, free_port, gunicorn, start
 
 
