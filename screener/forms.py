@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping, Set
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from types import MappingProxyType
 from typing import Any, ClassVar
 
@@ -93,8 +93,9 @@ class CheckedForm(FlaskForm):
     # The names the form offers, and those that may come more than once (checkboxes).
     offered: ClassVar[frozenset[str]] = frozenset()
     repeats: ClassVar[frozenset[str]] = frozenset()
-    # What a refused post held (empty when nothing unexpected came, or nothing was posted).
-    tampered: list[str]
+    # What a refused post held (empty when nothing unexpected came, or nothing was posted);
+    # start_form and page_form set it when they build the form.
+    tampered: Sequence[str] = ()
 
     def validate_on_submit(self, extra_validators: Any = None) -> bool:
         """Tell whether a post came with only what the form offered, and every answer valid."""
