@@ -11,7 +11,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import bank as bank_module
-from . import intake, paths, plan, security, urls
+from . import errors, intake, paths, plan, security, urls
 from .forms import FormClasses
 from .keys import key_list
 from .security import csrf as csrf
@@ -110,7 +110,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(health.bp)
     app.register_blueprint(views.bp)
-    views.register_error_handlers(app)
+    errors.register(app)
     return app
 
 

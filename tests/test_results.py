@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from screener import plan, rules
 from screener.bank import Bank
-from tests.conftest import HEAVY_BUYER, TWO_PATTERNS, Walker, heavy_walks, make_app, now_url
+from tests.helpers import HEAVY_BUYER, TWO_PATTERNS, Walker, heavy_walks, make_app, now_url
 
 WALKS = ["buyer", "parent", "intake"]
 DIAGNOSTIC = r"diagnos|disorder|addict|\byou have (a|an|opioid)|mild|moderate|severe"
