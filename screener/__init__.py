@@ -11,7 +11,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import bank as bank_module
-from . import i18n, intake, paths, plan, security, urls
+from . import errors, i18n, intake, paths, regions, security, urls
 from .bank.i18n import load_languages
 from .forms import FormClasses
 from .keys import key_list
@@ -104,7 +104,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # The bank in each language; "bank" is the English one, for what is the same in all.
     app.extensions["banks"] = banks
     app.extensions["bank"] = banks[i18n.LANGUAGES[0]]
-    problem = plan.region_problem(app.config["REGION"], app.extensions["bank"])
+    problem = regions.region_problem(app.config["REGION"], app.extensions["bank"])
     if problem:
         raise SystemExit(f"screener: {problem}.")
     app.extensions["forms"] = {language: FormClasses(bank) for language, bank in banks.items()}
@@ -117,7 +117,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(health.bp)
     app.register_blueprint(views.bp)
-    views.register_error_handlers(app)
+    errors.register(app)
     return app
 
 

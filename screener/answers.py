@@ -25,7 +25,7 @@ TOKEN = re.compile(r"[0-9a-z]{1,13}")
 class Saved:
     """What one person has told the screener so far."""
 
-    audience: str | None = None
+    audience: str
     answers: dict[str, Answer] = field(default_factory=dict)
     acknowledged: set[str] = field(default_factory=set)
 
@@ -94,11 +94,11 @@ def _index(ids: list[str], value: Any) -> str | None:
     return None
 
 
-def load(session: MutableMapping[str, Any], bank: Bank) -> Saved:
-    """Read what the session holds for this bank."""
+def load(session: MutableMapping[str, Any], bank: Bank) -> Saved | None:
+    """Read what the session holds for this bank: None until someone has chosen an audience."""
     audience = _index([a.id for a in bank.audiences], session.get(AUDIENCE))
     if audience is None:
-        return Saved()
+        return None
     findings = [f.id for f in bank.findings]
     acknowledged = session.get(ACKNOWLEDGED)
     seen = acknowledged.split(",") if isinstance(acknowledged, str) and acknowledged else []

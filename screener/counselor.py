@@ -11,8 +11,8 @@ from werkzeug.wrappers import Response
 from . import answers, fhir, intake, rules
 
 # The routes join the main blueprint, so every url_for in the flow resolves the same way.
-from .security import csrf
-from .views import bp, get_bank, next_url, saved_or_none
+from .security import csrf_exempt
+from .views import bp, get_bank, journey_of, saved_answers, url_of
 from .words import N_, _
 
 FHIR_JSON = "application/fhir+json"
@@ -30,12 +30,12 @@ def fhir_json(resource: dict[str, Any]) -> str:
 
 def completed_counselor_check() -> answers.Saved | Response:
     """Return a counselor's finished check, a redirect to where it stands, or 404 for others."""
-    saved = saved_or_none()
+    saved = saved_answers()
     if saved is None or saved.audience != intake.AUDIENCE:
         abort(404)
-    target = next_url(saved)
-    if target != url_for("screener.check_answers"):
-        return redirect(target)
+    path = journey_of(saved)
+    if not path.finished:
+        return redirect(url_of(path.next))
     return saved
 
 
@@ -85,9 +85,10 @@ def client_copy() -> Any:
 
 
 @bp.post("/next-client")
-@csrf.exempt  # as "Exit this page": clearing must work even from a page left open for hours
+@csrf_exempt  # as "Exit this page": clearing must work even from a page left open for hours
 def next_client() -> Response:
     """Forget this client's answers and start again with the counselor audience chosen."""
     answers.clear(session)
     flash(_(NEXT_CLIENT))
-    return redirect(url_for("screener.start", **{"for": intake.AUDIENCE}), 303)
+    query: dict[str, Any] = {"for": intake.AUDIENCE}  # "for" is a keyword in Python
+    return redirect(url_for("screener.start", **query), 303)

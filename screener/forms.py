@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from types import MappingProxyType
-from typing import Any
+from typing import Any, ClassVar
 
+from flask import request
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import Field, RadioField, SelectMultipleField
@@ -24,6 +26,8 @@ CHOOSE_ONE = {
 CHOOSE_SOME = N_("Select at least one answer, or “{none}”, for: {question}")
 NOT_OFFERED = N_("Select one of the answers shown")
 ONLY_NONE = N_("Select “{none}” on its own, or other answers")
+
+log = logging.getLogger(__name__)
 
 
 class ChoiceRequired(InputRequired):
@@ -83,14 +87,46 @@ FIELD_BUILDERS: Mapping[str, Callable[[Question, str], Field]] = MappingProxyTyp
 )
 
 
-class SectionForm(FlaskForm):
+class CheckedForm(FlaskForm):
+    """A form that refuses a post holding anything it never offered: a field, or a repeat."""
+
+    # The names the form offers, and those that may come more than once (checkboxes).
+    offered: ClassVar[frozenset[str]] = frozenset()
+    repeats: ClassVar[frozenset[str]] = frozenset()
+    # What a refused post held (empty when nothing unexpected came, or nothing was posted);
+    # start_form and page_form set it when they build the form.
+    tampered: Sequence[str] = ()
+
+    def validate_on_submit(self, extra_validators: Any = None) -> bool:
+        """Tell whether a post came with only what the form offered, and every answer valid."""
+        return not self.tampered and super().validate_on_submit(extra_validators)
+
+
+class StartForm(CheckedForm):
+    """Base for the form that asks who the check is for."""
+
+    offered = frozenset({"audience", "confirm"})
+    audience: Radio
+
+
+class SectionForm(CheckedForm):
     """Base for the per-page forms; a new subclass is made for every page and audience."""
 
+    questions: ClassVar[tuple[Question, ...]] = ()
 
-def start_form(bank: Bank) -> type[FlaskForm]:
-    """Return the form that asks who the check is for."""
+    def answers(self) -> dict[str, Answer]:
+        """Return the valid answers a submitted form holds."""
+        result: dict[str, Answer] = {}
+        for question in self.questions:
+            data = self[question.id].data
+            result[question.id] = tuple(data) if isinstance(data, list) else data
+        return result
 
-    class StartForm(FlaskForm):
+
+def start_class(bank: Bank) -> type[StartForm]:
+    """Return the form class that asks who the check is for."""
+
+    class Start(StartForm):
         audience = Radio(
             later("Who is this check for?"),
             choices=[SelectChoice(a.id, a.label) for a in bank.audiences],
@@ -98,18 +134,34 @@ def start_form(bank: Bank) -> type[FlaskForm]:
             invalid_choice_message=later(NOT_OFFERED),
         )
 
-    return StartForm
+    return Start
+
+
+def section_class(questions: Iterable[Question], audience: str) -> type[SectionForm]:
+    """Return a new form class with one field per question, in order."""
+    asked = tuple(questions)
+
+    class PageForm(SectionForm):
+        questions = asked
+        offered = frozenset(q.id for q in asked)
+        repeats = frozenset(q.id for q in asked if q.type == "multi")
+
+    for question in asked:
+        setattr(PageForm, question.id, FIELD_BUILDERS[question.type](question, audience))
+    return PageForm
 
 
 class FormClasses:
-    """Each page's form class, built once per set of questions and audience and then reused.
+    """One bank's form classes, each page's built once per audience and set of questions.
 
     Built classes are never changed after they are made, so threads can share them; the bank
-    is fixed for the life of the app, so nothing here goes stale.
+    is fixed for the life of the app, so nothing here goes stale. A bank in another language
+    would have a FormClasses of its own.
     """
 
     def __init__(self, bank: Bank) -> None:
-        self.start = start_form(bank)
+        self.bank = bank
+        self.start = start_class(bank)
         self.pages: dict[tuple[str, tuple[str, ...]], type[SectionForm]] = {}
 
     def page(self, questions: tuple[Question, ...], audience: str) -> type[SectionForm]:
@@ -118,19 +170,41 @@ class FormClasses:
         form = self.pages.get(key)
         if form is None:
             # Two threads may both build one the first time; either result is the same.
-            form = self.pages[key] = section_form(questions, audience)
+            form = self.pages[key] = section_class(questions, audience)
         return form
 
 
-def section_form(questions: Iterable[Question], audience: str) -> type[SectionForm]:
-    """Return a new form class with one field per question, in order."""
+def start_form(classes: FormClasses) -> StartForm:
+    """Return the start page's form, filled from the post if there is one, and checked."""
+    form = classes.start()
+    form.tampered = _refused(form)
+    return form
 
-    class PageForm(SectionForm):
-        pass
 
-    for question in questions:
-        setattr(PageForm, question.id, FIELD_BUILDERS[question.type](question, audience))
-    return PageForm
+def page_form(
+    classes: FormClasses, questions: tuple[Question, ...], audience: str, saved: Mapping[str, Answer]
+) -> SectionForm:
+    """Return a page's form: filled from the post, or from the saved answers, and checked.
+
+    A post holding anything the page never offered is refused whole (`tampered` says what
+    came): it is never validated, so nothing from it can be saved.
+    """
+    form_class = classes.page(questions, audience)
+    tampered = _refused(form_class)
+    if request.method == "POST" and not tampered:
+        form = form_class()
+    else:
+        form = form_class(data=form_data(saved, questions))
+    form.tampered = tampered
+    if tampered:
+        log.info("refused a form with unexpected input on a question page")
+    return form
+
+
+def _refused(form: CheckedForm | type[CheckedForm]) -> list[str]:
+    if request.method != "POST":
+        return []
+    return unexpected_input(request.form, form.offered, form.repeats)
 
 
 def form_data(answers: Mapping[str, Answer], questions: Iterable[Question]) -> dict[str, Any]:
@@ -144,7 +218,7 @@ def form_data(answers: Mapping[str, Answer], questions: Iterable[Question]) -> d
 
 
 def unexpected_input(
-    formdata: MultiDict[str, str], names: set[str], multi: set[str] | frozenset[str] = frozenset()
+    formdata: MultiDict[str, str], names: Set[str], multi: Set[str] = frozenset()
 ) -> list[str]:
     """List what a tampered post holds that our form never offered (fields or repeats)."""
     problems = []
@@ -157,12 +231,3 @@ def unexpected_input(
         elif len(values) != len(set(values)):
             problems.append("a repeated answer")
     return problems
-
-
-def answers_from(form: SectionForm, questions: Iterable[Question]) -> dict[str, Answer]:
-    """Return the valid answers a submitted form holds."""
-    result: dict[str, Answer] = {}
-    for question in questions:
-        data = form[question.id].data
-        result[question.id] = tuple(data) if isinstance(data, list) else data
-    return result

@@ -227,13 +227,16 @@ def _result(finding: Finding, kept: Answers, audience: str, triggers: _Triggers)
 
 
 def due_interrupts(bank: Bank, answers: Mapping[Any, Any], audience: str) -> tuple[Finding, ...]:
-    """Return the findings that stop the questions, as `evaluate` would, without the report.
+    """Return the findings that stop the questions, as `evaluate` would, without the report."""
+    _check_audience(bank, audience)
+    return interrupts_in(bank, relevant_answers(bank, answers, audience), audience)
+
+
+def interrupts_in(bank: Bank, kept: Answers, audience: str) -> tuple[Finding, ...]:
+    """Return the interrupts that fire on answers `relevant_answers` has already kept.
 
     Every page asks this to decide where to go next; only the results page needs the rest.
     """
-    if audience not in bank.audience_ids:
-        raise ValueError(f"unknown audience {audience!r}")
-    kept = relevant_answers(bank, answers, audience)
     memo: Memo = {}
     due = [
         finding
@@ -243,15 +246,23 @@ def due_interrupts(bank: Bank, answers: Mapping[Any, Any], audience: str) -> tup
     return tuple(sorted(due, key=lambda finding: finding.rank))
 
 
+def _check_audience(bank: Bank, audience: str) -> None:
+    if audience not in bank.audience_ids:
+        raise ValueError(f"unknown audience {audience!r}")
+
+
 def evaluate(bank: Bank, answers: Mapping[Any, Any], audience: str, continued: Iterable[str] = ()) -> Report:
     """Evaluate every rule for an audience; unknown ids and values in `answers` are ignored.
 
     `continued` names the interrupts the person has already seen and gone on past: those
     with after-care wording come back as a calm note, not as an alarm that is still happening.
     """
-    if audience not in bank.audience_ids:
-        raise ValueError(f"unknown audience {audience!r}")
-    kept = relevant_answers(bank, answers, audience)
+    _check_audience(bank, audience)
+    return report_on(bank, relevant_answers(bank, answers, audience), audience, continued)
+
+
+def report_on(bank: Bank, kept: Answers, audience: str, continued: Iterable[str] = ()) -> Report:
+    """Evaluate every rule on answers `relevant_answers` has already kept (see `evaluate`)."""
     memo: Memo = {}
     triggers = _Triggers(bank, kept, audience, memo)
     fired = [

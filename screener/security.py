@@ -6,7 +6,7 @@ import hashlib
 import secrets
 import urllib.parse
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask, Request, Response, request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
@@ -17,6 +17,14 @@ from .keys import RotatingCSRFProtect
 
 # Cross-site request forgery protection; the views mark the few posts that must always work.
 csrf = RotatingCSRFProtect()
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def csrf_exempt(view: View) -> View:
+    """Take posts to this view without a CSRF token (for what only forgets: Exit, Clear)."""
+    csrf.exempt(view)
+    return view
+
 
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"

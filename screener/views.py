@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import logging
+import functools
 import re
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, Concatenate, ParamSpec
 
 from flask import (
     Blueprint,
-    Flask,
     abort,
     current_app,
     flash,
@@ -20,18 +19,15 @@ from flask import (
     url_for,
 )
 from flask_wtf import FlaskForm
-from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
-from werkzeug.exceptions import HTTPException, MethodNotAllowed, SecurityError
 from werkzeug.wrappers import Response
 
-from . import answers, forms, i18n, intake, plan, rules
-from .bank import Bank, Finding, Question, Resource, Section, tel_uri
-from .security import csrf
+from . import answers, forms, i18n, intake, journey, plan, regions, rules
+from .bank import Bank, Finding, Resource, tel_uri
+from .security import csrf_exempt
 from .words import N_, _, ngettext
 
 bp = Blueprint("screener", __name__)
-log = logging.getLogger(__name__)
 
 NOTICES = {
     "unreadable": N_("We could not read the answers saved in this browser, so we started fresh."),
@@ -42,12 +38,12 @@ NOTICES = {
     ),
     "cleared": N_("Your answers have been cleared from this browser."),
 }
+CHOOSE_FIRST = N_("Choose who this check is for to begin.")
 TAMPERED = N_(
     "This form came back with something we did not send, so nothing was saved. "
     "Check your answers and press Continue again."
 )
 
-Step = tuple[Section, tuple[Question, ...]]
 # Endpoints that never read or write the session, so they set no cookie.
 SESSIONLESS = frozenset({"static", "screener.fhir_questionnaire", "screener.fhir_code_system"})
 
@@ -109,9 +105,9 @@ def here(text: str) -> str:
     return text if phone == "911" else EMERGENCY_IN_TEXT.sub(phone, text)
 
 
-def get_region() -> plan.Region:
+def get_region() -> regions.Region:
     """Return the region the site is deployed for (checked at start-up)."""
-    return plan.REGIONS[current_app.config["REGION"]]
+    return regions.REGIONS[current_app.config["REGION"]]
 
 
 def local_resources(ids: Iterable[str]) -> list[Resource]:
@@ -138,11 +134,7 @@ def page_context() -> dict[str, Any]:
 
 # --- the flow -------------------------------------------------------------------------
 
-
-def steps_for(saved: answers.Saved) -> list[Step]:
-    """Return the pages this person is asked, given what they have answered."""
-    assert saved.audience
-    return rules.visible_sections(get_bank(), saved.answers, saved.audience)
+P = ParamSpec("P")
 
 
 def form_classes() -> forms.FormClasses:
@@ -154,33 +146,50 @@ def form_classes() -> forms.FormClasses:
     return built.get(i18n.current(), built[i18n.LANGUAGES[0]])
 
 
-def next_url(saved: answers.Saved, report: rules.Report | None = None) -> str:
-    """Return where to go next: an emergency first, then the first unanswered page."""
-    assert saved.audience
-    urgent = (
-        rules.due_interrupts(get_bank(), saved.answers, saved.audience)
-        if report is None
-        else tuple(result.finding for result in report.interrupts)
-    )
-    for finding in urgent:
-        if finding.id not in saved.acknowledged:
-            return url_for(".now", finding_id=finding.id)
-    for section, questions in steps_for(saved):
-        if any(q.id not in saved.answers for q in questions):
-            return url_for(".section", section_id=section.id)
+def saved_answers() -> answers.Saved | None:
+    """Return what this browser's session holds, or None before an audience is chosen."""
+    return answers.load(session, get_bank())
+
+
+def journey_of(saved: answers.Saved, report: bool = False) -> journey.Journey:
+    """Return where this person stands (and, if `report`, what the rules conclude)."""
+    return journey.journey(get_bank(), saved.audience, saved.answers, saved.acknowledged, report=report)
+
+
+def url_of(step: journey.Next) -> str:
+    """Return the address of a next step."""
+    if step.page == "now":
+        return url_for(".now", finding_id=step.id)
+    if step.page == "section":
+        return url_for(".section", section_id=step.id)
     return url_for(".check_answers")
 
 
-def store(saved: answers.Saved) -> None:
-    """Save answers, dropping those that skip logic now hides."""
-    assert saved.audience
-    saved.answers = rules.relevant_answers(get_bank(), saved.answers, saved.audience)
+def next_url(saved: answers.Saved) -> str:
+    """Return where to go next: an emergency first, then the first unanswered page."""
+    return url_of(journey_of(saved).next)
+
+
+def store(saved: answers.Saved) -> journey.Journey:
+    """Save answers, dropping those that skip logic now hides; return where that leaves them."""
+    path = journey_of(saved)
+    saved.answers = dict(path.answers)
     answers.save(session, get_bank(), saved)
+    return path
 
 
-def saved_or_none() -> answers.Saved | None:
-    saved = answers.load(session, get_bank())
-    return saved if saved.audience else None
+def audience_chosen(view: Callable[Concatenate[answers.Saved, P], Any]) -> Callable[P, Any]:
+    """Guard a page that needs a chosen audience: it gets what is saved, or the start page."""
+
+    @functools.wraps(view)
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> Any:
+        saved = saved_answers()
+        if saved is None:
+            flash(_(CHOOSE_FIRST))
+            return redirect(url_for(".start"))
+        return view(saved, *args, **kwargs)
+
+    return guarded
 
 
 SECONDS_PER_QUESTION = 12  # reading a short question and tapping an answer, on a phone
@@ -192,11 +201,6 @@ def journey_size(bank: Bank, audience: str) -> tuple[int, int]:
     return questions, max(1, round(questions * SECONDS_PER_QUESTION / 60))
 
 
-def need_audience() -> Response:
-    flash(_("Choose who this check is for to begin."))
-    return redirect(url_for(".start"))
-
-
 # --- pages ----------------------------------------------------------------------------
 
 
@@ -204,12 +208,11 @@ def need_audience() -> Response:
 def start() -> Any:
     """Choose who the check is for; ?for=AUDIENCE preselects one (as "Next client" does)."""
     bank = get_bank()
-    saved = answers.load(session, bank)
-    form = form_classes().start()
-    tampered = request.method == "POST" and forms.unexpected_input(request.form, {"audience", "confirm"})
-    if not tampered and form.validate_on_submit():
-        if form.audience.data != saved.audience:
-            if saved.answers and request.form.get("confirm") != "yes":
+    saved = saved_answers()
+    form = forms.start_form(form_classes())
+    if form.validate_on_submit():
+        if saved is None or form.audience.data != saved.audience:
+            if saved is not None and saved.answers and request.form.get("confirm") != "yes":
                 # Changing who the check is for deletes every answer: ask first.
                 chosen = next(a for a in bank.audiences if a.id == form.audience.data)
                 return render_template(
@@ -220,61 +223,43 @@ def start() -> Any:
                     cancel_url=next_url(saved),
                 )
             saved = answers.Saved(audience=form.audience.data)
-        store(saved)
-        return redirect(next_url(saved), 303)
-    if request.method == "GET" and saved.audience:
+        return redirect(url_of(store(saved).next), 303)
+    if request.method == "GET" and saved is not None:
         form.audience.data = saved.audience
     elif request.method == "GET" and request.args.get("for") in {a.id for a in bank.audiences}:
         form.audience.data = request.args["for"]
     return render_template(
         "start.html",
         form=form,
-        saved=saved,
-        tampered=bool(tampered),
+        tampered=bool(form.tampered),
         sizes={a.id: journey_size(bank, a.id) for a in bank.audiences},
-        resume_url=next_url(saved) if saved.audience else None,
+        resume_url=next_url(saved) if saved is not None else None,
     ), (400 if request.method == "POST" else 200)
 
 
 @bp.route("/questions/<section:section_id>", methods=["GET", "POST"])
-def section(section_id: str) -> Any:
-    bank = get_bank()
-    if section_id not in bank.section_index:
-        abort(404)
-    saved = saved_or_none()
-    if saved is None:
-        return need_audience()
-    steps = steps_for(saved)
-    ids = [s.id for s, _ in steps]
-    if section_id not in ids:
+@audience_chosen
+def section(saved: answers.Saved, section_id: str) -> Any:
+    # An unknown section number never gets here: its converter answers 404.
+    path = journey_of(saved)
+    index = path.place(section_id)
+    if index is None:
         # Not relevant for these answers (any more): go to where the person is.
-        return redirect(next_url(saved))
-    index = ids.index(section_id)
-    current, questions = steps[index]
-    page_form = form_classes().page(questions, saved.audience)
-    tampered: list[str] = []
-    if request.method == "POST":
-        tampered = forms.unexpected_input(
-            request.form, {q.id for q in questions}, {q.id for q in questions if q.type == "multi"}
-        )
-        form = page_form(data=forms.form_data(saved.answers, questions)) if tampered else page_form()
-        if not tampered and form.validate_on_submit():
-            saved.answers.update(forms.answers_from(form, questions))
-            store(saved)
-            return redirect(next_url(saved), 303)
-        if tampered:
-            log.info("refused a form with unexpected input on a question page")
-    else:
-        form = page_form(data=forms.form_data(saved.answers, questions))
+        return redirect(url_of(path.next))
+    current, questions = path.steps[index]
+    form = forms.page_form(form_classes(), questions, saved.audience, saved.answers)
+    if form.validate_on_submit():
+        saved.answers.update(form.answers())
+        return redirect(url_of(store(saved).next), 303)
     changing = request.args.get("change") == "1"
     back = (
         url_for(".check_answers")
         if changing
-        else url_for(".section", section_id=ids[index - 1])
+        else url_for(".section", section_id=path.steps[index - 1][0].id)
         if index
         else url_for(".start")
     )
-    parts = [s.id for s in bank.sections if s.for_audience(saved.audience)]
+    parts = [s.id for s in get_bank().sections if s.for_audience(saved.audience)]
     return render_template(
         "section.html",
         section=current,
@@ -284,7 +269,7 @@ def section(section_id: str) -> Any:
         number=parts.index(section_id) + 1,
         total=len(parts),
         back=back,
-        tampered=_(TAMPERED) if tampered else None,
+        tampered=_(TAMPERED) if form.tampered else None,
     ), (400 if request.method == "POST" else 200)
 
 
@@ -298,14 +283,13 @@ def interrupting(finding_id: str) -> Finding:
 @bp.route("/now/<finding:finding_id>", methods=["GET", "POST"])
 def now(finding_id: str) -> Any:
     finding = interrupting(finding_id)
-    saved = saved_or_none()
+    saved = saved_answers()
     form = FlaskForm()
     if form.validate_on_submit():
         if saved is None:
             return redirect(url_for(".start"), 303)
         saved.acknowledged.add(finding.id)
-        store(saved)
-        return redirect(next_url(saved), 303)
+        return redirect(url_of(store(saved).next), 303)
     audience = saved.audience if saved else "self"
     if audience not in finding.audiences:
         abort(404)
@@ -321,32 +305,28 @@ def now(finding_id: str) -> Any:
 
 
 @bp.get("/check-answers")
-def check_answers() -> Any:
-    saved = saved_or_none()
-    if saved is None:
-        return need_audience()
-    target = next_url(saved)
-    if target != url_for(".check_answers"):
-        return redirect(target)
+@audience_chosen
+def check_answers(saved: answers.Saved) -> Any:
+    path = journey_of(saved)
+    if not path.finished:
+        return redirect(url_of(path.next))
     bank = get_bank()
     audience = next(a for a in bank.audiences if a.id == saved.audience)
     rows = [
-        (section, [(q, rules.describe_answer(q, saved.answers[q.id], saved.audience)) for q in questions])
-        for section, questions in steps_for(saved)
+        (section, [(q, rules.describe_answer(q, path.answers[q.id], saved.audience)) for q in questions])
+        for section, questions in path.steps
     ]
     return render_template("check_answers.html", rows=rows, audience=audience, audience_id=saved.audience)
 
 
 @bp.get("/results")
-def results() -> Any:
-    saved = saved_or_none()
-    if saved is None:
-        return need_audience()
+@audience_chosen
+def results(saved: answers.Saved) -> Any:
+    path = journey_of(saved, report=True)
+    report = path.report
+    if report is None or not path.finished:
+        return redirect(url_of(path.next))
     bank = get_bank()
-    report = rules.evaluate(bank, saved.answers, saved.audience, continued=saved.acknowledged)
-    target = next_url(saved, report)
-    if target != url_for(".check_answers"):
-        return redirect(target)
     if report.ending:
         # Nothing more was asked (no opioids named): a short page, not a results page.
         return render_template(
@@ -359,9 +339,8 @@ def results() -> Any:
     today = intake.local_date(intake.local_now(current_app.config["TIMEZONE"]))
     record = notes_text = None
     if saved.audience == intake.AUDIENCE:
-        record = intake.build(bank, saved.answers, report)
+        record = intake.build(bank, path.answers, report)
         notes_text = intake.as_text(record, today)
-    kept = rules.relevant_answers(bank, saved.answers, saved.audience)
     return render_template(
         "results.html",
         report=report,
@@ -370,12 +349,12 @@ def results() -> Any:
         today=today,
         intake=record,
         notes_text=notes_text,
-        plan=plan.build(report, kept, saved.audience, get_region(), bank),
+        plan=plan.build(report, path.answers, saved.audience, get_region(), bank),
     )
 
 
 @bp.post("/exit")
-@csrf.exempt
+@csrf_exempt
 def exit_page() -> Response:
     """Leave at once: forget everything and go to a neutral site (works even if stale)."""
     session.clear()  # the language too: nothing of the visit is left in the browser
@@ -385,7 +364,7 @@ def exit_page() -> Response:
 @bp.get("/clear")
 def clear_confirm() -> str:
     """Ask before deleting: a tap on the wrong link must not wipe a long check."""
-    saved = saved_or_none()
+    saved = saved_answers()
     return render_template(
         "confirm.html",
         count=len(saved.answers) if saved else 0,
@@ -394,7 +373,7 @@ def clear_confirm() -> str:
 
 
 @bp.post("/clear")
-@csrf.exempt
+@csrf_exempt
 def clear() -> Response:
     """Forget everything; like Exit it must work on a page left open for hours."""
     answers.clear(session)
@@ -437,81 +416,3 @@ def cover_tracks() -> str:
 @bp.get("/about")
 def about() -> str:
     return render_template("about.html")
-
-
-# --- errors ---------------------------------------------------------------------------
-
-ERRORS = {
-    400: (
-        N_("Something went wrong with that request"),
-        N_("The page could not use what your browser sent. Your saved answers have not changed."),
-    ),
-    404: (
-        N_("Page not found"),
-        N_("We could not find that page. Check the address, or go back to the start."),
-    ),
-    405: (
-        N_("That action is not possible here"),
-        N_("This page cannot be used that way. Your saved answers have not changed."),
-    ),
-    413: (
-        N_("That was too much to send"),
-        N_(
-            "The form sent more than any answer needs, so nothing was saved. "
-            "Your earlier answers have not changed."
-        ),
-    ),
-    500: (
-        N_("Sorry, something went wrong on our side"),
-        N_("Please try again. Your saved answers have not changed."),
-    ),
-}
-
-
-def register_error_handlers(app: Flask) -> None:
-    """Show every error in the site's design, with a way to go on."""
-
-    @app.errorhandler(CSRFError)
-    def csrf_error(_error: CSRFError) -> Any:
-        continue_url = request.path if request.path.startswith("/questions/") else url_for(".start")
-        if request.path.startswith("/now/"):
-            continue_url = request.path
-        return render_template(
-            "error.html",
-            title=_("This page had expired"),
-            message=_(
-                "For your safety, forms stop working after a while or when the browser "
-                "has cleared its cookies. What you had already saved is still here."
-            ),
-            continue_url=continue_url,
-            status=400,
-        ), 400
-
-    @app.errorhandler(SecurityError)
-    def untrusted_host(_error: SecurityError) -> Any:
-        # No page can be built for a host we do not serve (links would need it): plain text.
-        return "This site is not served at that address.", 400, {"Content-Type": "text/plain; charset=utf-8"}
-
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> Any:
-        code = error.code or 500
-        title, message = (_(w) for w in ERRORS.get(code, ERRORS[400] if code < 500 else ERRORS[500]))
-        headers = {}
-        if isinstance(error, MethodNotAllowed) and error.valid_methods:
-            headers["Allow"] = ", ".join(error.valid_methods)
-        return (
-            render_template("error.html", title=title, message=message, continue_url=None, status=code),
-            code,
-            headers,
-        )
-
-    @app.errorhandler(Exception)
-    def server_error(_error: Exception) -> Any:
-        log.exception("unhandled error on %s", request.endpoint)
-        title, message = ERRORS[500]
-        try:
-            return render_template(
-                "error.html", title=_(title), message=_(message), continue_url=None, status=500
-            ), 500
-        except Exception:  # the last line of defence must not fail: plain English text
-            return f"{title}. {message}", 500, {"Content-Type": "text/plain; charset=utf-8"}

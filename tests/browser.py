@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-import hashlib
+import functools
 import json
 import os
 import shutil
@@ -17,19 +17,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask.json.tag import TaggedJSONSerializer
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from flask import Flask
+from itsdangerous import BadSignature
 from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.conftest import QUIET, csrf_token
+from screener.security import SessionInterface
+from tests.helpers import QUIET, csrf_token, yes_past_safety
 
 ROOT = Path(__file__).resolve().parent.parent
+SCRIPTS = ROOT / "tests" / "js"  # the JavaScript this suite runs in pages, one file each
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 INSTALL = "apt-get install chromium chromium-driver default-jre-headless"
@@ -54,6 +57,12 @@ PAPER = {"A4": (8.27, 11.69), "Letter": (8.5, 11.0)}
 
 
 # --- tools ------------------------------------------------------------------------------
+
+
+@functools.cache
+def js(name: str) -> str:
+    """Return the script tests/js/NAME.js, read when first needed."""
+    return (SCRIPTS / f"{name}.js").read_text(encoding="utf-8")
 
 
 def tool(name: str) -> str | None:
@@ -168,31 +177,7 @@ def yes_to(question_id: str, then: Pick = quiet, value: str = "yes") -> Pick:
 
 def worried_answers(bank: Any) -> dict[str, Any]:
     """Return the `worried` answers by question id, for the HTTP Walker."""
-    first = bank.sections[0].id
-    chosen: dict[str, Any] = {}
-    for question in bank.questions.values():
-        if question.type == "yesno":
-            chosen[question.id] = "no" if question.section == first else "yes"
-        elif question.type == "multi":
-            chosen[question.id] = question.options[0].value
-    return chosen
-
-
-GROUPS_JS = """
-const groups = [], byName = new Map();
-for (const input of document.querySelectorAll('main input[type=radio], main input[type=checkbox]')) {
-  let group = byName.get(input.name);
-  if (!group) {
-    group = {name: input.name, type: input.type, values: [], ids: [], checked: []};
-    byName.set(input.name, group);
-    groups.push(group);
-  }
-  group.values.push(input.value);
-  group.ids.push(input.id);
-  if (input.checked) group.checked.push(input.value);
-}
-return groups;
-"""
+    return yes_past_safety(bank, lambda question: question.options[0].value)
 
 
 class Browser:
@@ -254,11 +239,11 @@ class Browser:
 
     def then_load(self, action: Callable[[], None]) -> None:
         """Do something that loads a new page, and wait until it has."""
-        self.script("window.__leaving = true")  # gone once a new document has replaced this one
+        page = self.find("html")
         action()
-        WebDriverWait(self.driver, 15, ignored_exceptions=(WebDriverException,)).until(
-            lambda d: d.execute_script("return !window.__leaving && document.readyState === 'complete'")
-        )
+        wait = WebDriverWait(self.driver, 15, ignored_exceptions=(WebDriverException,))
+        wait.until(expected_conditions.staleness_of(page))  # a new document has replaced this one
+        wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
 
     def click(self, element: WebElement) -> None:
         """Click like a person: scrolled into view, in the middle of the element."""
@@ -271,7 +256,7 @@ class Browser:
     def groups(self) -> list[Group]:
         return [
             Group(g["name"], g["type"], tuple(g["values"]), tuple(g["ids"]), tuple(g["checked"]))
-            for g in self.script(GROUPS_JS)
+            for g in self.script(js("groups"))
         ]
 
     def choose(self, group: Group, value: str) -> None:
@@ -348,15 +333,13 @@ class Browser:
 
 
 def session_data(cookie: str | None, secret: str) -> dict[str, Any]:
-    """Read a Flask session cookie (checking its signature) the way the app does."""
+    """Read a session cookie (checking its signature) with the app's own serializer."""
     if not cookie:
         return {}
-    serializer = URLSafeTimedSerializer(
-        secret,
-        salt="cookie-session",
-        serializer=TaggedJSONSerializer(),
-        signer_kwargs={"key_derivation": "hmac", "digest_method": hashlib.sha1},
-    )
+    app = Flask(__name__)
+    app.secret_key = secret
+    serializer = SessionInterface().get_signing_serializer(app)
+    assert serializer is not None
     try:
         data = serializer.loads(cookie)
     except BadSignature as error:
@@ -371,17 +354,7 @@ def axe_violations(browser: Browser) -> list[dict[str, Any]]:
     """Run axe-core on the page for WCAG 2.2 A and AA; return its violations."""
     if not browser.script("return typeof window.axe === 'object'"):
         browser.script(AXE.read_text(encoding="utf-8"))
-    result = browser.driver.execute_async_script(
-        """
-        const done = arguments[arguments.length - 1];
-        axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['violations']})
-          .then(r => done(r.violations.map(v => ({
-             id: v.id, impact: v.impact, help: v.help,
-             nodes: v.nodes.map(n => ({target: n.target.join(' '), summary: n.failureSummary}))}))))
-          .catch(e => done([{id: 'axe-error', help: String(e), nodes: []}]));
-        """,
-        AXE_TAGS,
-    )
+    result = browser.driver.execute_async_script(js("axe_run"), AXE_TAGS)
     return list(result)
 
 
@@ -439,79 +412,9 @@ def reset_viewport(browser: Browser) -> None:
     browser.cdp("Emulation.setScrollbarsHidden", hidden=False)
 
 
-LAYOUT_JS = """
-const width = document.documentElement.clientWidth;
-function describe(el) {
-  let name = el.tagName.toLowerCase();
-  if (el.id) name += '#' + el.id;
-  if (el.classList.length) name += '.' + [...el.classList].join('.');
-  const words = (el.innerText || el.value || '').trim().replace(/\\s+/g, ' ').slice(0, 40);
-  return words ? `${name} "${words}"` : name;
-}
-function rendered(el) {
-  const style = getComputedStyle(el);
-  return el.getClientRects().length > 0 && style.visibility !== 'hidden' && style.display !== 'none';
-}
-function clipped(el) {
-  for (let node = el; node && node !== document.body; node = node.parentElement) {
-    const style = getComputedStyle(node);
-    if (style.clipPath === 'inset(50%)' || style.clip === 'rect(0px, 0px, 0px, 0px)') return true;
-  }
-  return false;
-}
-const overflowing = [];
-for (const el of document.body.querySelectorAll('*')) {
-  if (!rendered(el) || clipped(el)) continue;
-  const rect = el.getBoundingClientRect();
-  if (rect.width > 0 && rect.right + window.scrollX > width + 0.5) {
-    overflowing.push(`${describe(el)} right edge ${Math.round(rect.right + window.scrollX)}px`);
-  }
-}
-// Words that run past the edge of a box that itself fits (a long address, a nowrap line).
-const texts = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-const range = document.createRange();
-for (let node = texts.nextNode(); node; node = texts.nextNode()) {
-  const el = node.parentElement;
-  if (!node.textContent.trim() || !rendered(el) || clipped(el)) continue;
-  range.selectNodeContents(node);
-  const right = Math.max(...[...range.getClientRects()].map(r => r.right + window.scrollX));
-  if (right > width + 0.5) overflowing.push(`text in ${describe(el)} runs to ${Math.round(right)}px`);
-}
-// A link inside a sentence: inline, with words beside it in the same line of text.
-function inSentence(el) {
-  if (el.tagName !== 'A' || getComputedStyle(el).display !== 'inline') return false;
-  let node = el;
-  while (node.parentElement && getComputedStyle(node.parentElement).display === 'inline') {
-    node = node.parentElement;
-  }
-  for (const sibling of node.parentElement.childNodes) {
-    if (sibling === node) continue;
-    if (sibling.nodeType === Node.TEXT_NODE && sibling.textContent.trim()) return true;
-    if (sibling.nodeType === Node.ELEMENT_NODE && rendered(sibling) && !clipped(sibling)
-        && getComputedStyle(sibling).display.startsWith('inline') && sibling.innerText.trim()) return true;
-  }
-  return false;
-}
-const small = [];
-const targets = document.querySelectorAll(
-  'a[href], button, input:not([type=hidden]), select, textarea, label, summary');
-for (const el of targets) {
-  if (!rendered(el) || clipped(el) || inSentence(el)) continue;
-  const rect = el.getBoundingClientRect();
-  if (rect.width < 24 - 0.01 || rect.height < 24 - 0.01) {
-    small.push(`${describe(el)} is ${rect.width.toFixed(1)}x${rect.height.toFixed(1)}`);
-  }
-}
-return {
-  width: width, innerWidth: window.innerWidth, scrollWidth: document.documentElement.scrollWidth,
-  overflowing: overflowing, small: small,
-};
-"""
-
-
 def layout_problems(browser: Browser) -> list[str]:
     """Return what spills over the right edge, and targets smaller than 24x24 CSS px."""
-    found = browser.script(LAYOUT_JS)
+    found = browser.script(js("layout"))
     problems = []
     if found["scrollWidth"] > found["width"]:
         problems.append(
@@ -524,30 +427,6 @@ def layout_problems(browser: Browser) -> list[str]:
 
 
 # --- focus ------------------------------------------------------------------------------
-
-FOCUS_STYLE_JS = """
-const props = ['outline-style', 'outline-width', 'outline-color', 'box-shadow', 'background-color',
-               'border-color', 'color', 'text-decoration-line'];
-const style = el => { const s = getComputedStyle(el); return Object.fromEntries(props.map(p => [p, s[p]])); };
-if (!window.__unfocused) {
-  // Styles of everything focusable while nothing has focus, taken once per page.
-  window.__unfocused = new Map();
-  const was = document.activeElement;
-  for (const el of document.querySelectorAll('a[href], button, input, select, textarea, [tabindex]')) {
-    if (el !== was) window.__unfocused.set(el, style(el));
-  }
-}
-if (arguments[0] === 'prime') return null;
-const el = document.activeElement;
-let name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '');
-name += ' "' + (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 40) + '"';
-return {
-  name: name, id: el.id, tag: el.tagName.toLowerCase(), type: el.type || '', field: el.name || '',
-  value: el.value || '', checked: !!el.checked, href: el.getAttribute('href') || '',
-  submit: el.matches('main form button[type=submit]'),
-  focused: style(el), unfocused: window.__unfocused.get(el) || null,
-};
-"""
 
 
 def transparent(color: str) -> bool:

@@ -27,7 +27,6 @@ from screener import rules
 from screener.answers import KEYS
 from screener.bank import Bank, Finding, load, questions_in
 from tests.browser import (
-    FOCUS_STYLE_JS,
     ROOT,
     Browser,
     Pick,
@@ -35,6 +34,7 @@ from tests.browser import (
     describe_violations,
     focus_visible,
     full_page_png,
+    js,
     layout_problems,
     pdf_pages,
     pdf_text,
@@ -52,7 +52,7 @@ from tests.browser import (
     worried_answers,
     yes_to,
 )
-from tests.conftest import (
+from tests.helpers import (
     SECRET,
     TWO_PATTERNS,
     Walker,
@@ -261,7 +261,7 @@ class Keyboard:
     problems: list[str] = field(default_factory=list)
 
     def focused(self) -> dict[str, Any]:
-        info: dict[str, Any] = self.browser.script(FOCUS_STYLE_JS)
+        info: dict[str, Any] = self.browser.script(js("focus_style"))
         return info
 
     def check(self, info: dict[str, Any]) -> None:
@@ -276,7 +276,7 @@ class Keyboard:
 
     def prime(self) -> None:
         """Note how everything looks before anything on a fresh page has focus."""
-        self.browser.script(FOCUS_STYLE_JS, "prime")
+        self.browser.script(js("focus_style"), "prime")
 
     def tab(self) -> dict[str, Any]:
         press(self.browser, Keys.TAB)
@@ -465,14 +465,7 @@ TELLING = re.compile(r"suicid|overdos|addict", re.IGNORECASE)
 
 
 def in_viewport(browser: Browser, selector: str) -> bool:
-    return bool(
-        browser.script(
-            "const r = document.querySelector(arguments[0]).getBoundingClientRect();"
-            "return r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth"
-            " && r.height > 0;",
-            selector,
-        )
-    )
+    return bool(browser.script(js("in_viewport"), selector))
 
 
 def longest_question_page(site: Site) -> str:
@@ -511,10 +504,7 @@ def test_start_and_the_emergency_calls_fit_a_phone(browser: Browser) -> None:
     browser.go("/")
     start = browser.script("return document.querySelector('.button--start').getBoundingClientRect().bottom")
     assert start <= PHONE[1], f"Start ends at {start}px, below the first phone screen"
-    small = browser.script("""
-        return [...document.querySelectorAll('.emergency-strip a, main a[href^="tel:"]')]
-          .filter(a => a.getBoundingClientRect().height < 44)
-          .map(a => a.textContent + ': ' + a.getBoundingClientRect().height);""")
+    small = browser.script(js("small_call_links"))
     assert not small, f"call links under 44px high: {small}"
 
 
@@ -657,17 +647,6 @@ def test_pages_fit_the_screen_and_targets_are_big_enough(
 
 # --- the crisis pages on a phone ---------------------------------------------------------
 
-BOX_JS = """
-const r = arguments[0].getBoundingClientRect();
-return {top: r.top, bottom: r.bottom, height: r.height, viewport: window.innerHeight};
-"""
-PHONE_LINKS_JS = """
-return [...document.querySelectorAll('a[href^="tel:"], a[href^="sms:"]')]
-  .filter(el => el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden')
-  .map(el => ({href: el.getAttribute('href'), text: el.innerText.trim(),
-               height: el.getBoundingClientRect().height}));
-"""
-
 
 @pytest.mark.parametrize("audience", ["self", "other", "counselor"])
 def test_on_a_phone_the_call_911_button_and_the_naloxone_step_show_without_scrolling(
@@ -680,14 +659,14 @@ def test_on_a_phone_the_call_911_button_and_the_naloxone_step_show_without_scrol
     naloxone = browser.find("main ol.steps > li")
     assert "naloxone" in naloxone.text.lower(), naloxone.text
     for name, element in (("Call 911", call), ("the naloxone step", naloxone)):
-        box = browser.script(BOX_JS, element)
+        box = browser.script(js("box"), element)
         assert box["top"] >= 0 and box["bottom"] <= box["viewport"], f"{name} is below the fold: {box}"
 
 
 def test_on_a_phone_someone_who_took_too_much_sees_call_911_at_once(browser: Browser, site: Site) -> None:
     set_viewport(browser, 360, 640)
     visit(browser, site, Stop("emergency", "/now/overdose_self_now", "self-started"))
-    box = browser.script(BOX_JS, browser.find('main a.button--call[href="tel:911"]'))
+    box = browser.script(js("box"), browser.find('main a.button--call[href="tel:911"]'))
     assert box["top"] >= 0 and box["bottom"] <= box["viewport"], box
 
 
@@ -710,7 +689,7 @@ def test_on_a_phone_every_number_to_call_or_text_is_at_least_44px_high(browser: 
     small, seen = [], set()
     for stop in pages:
         visit(browser, site, stop)
-        links = browser.script(PHONE_LINKS_JS)
+        links = browser.script(js("phone_links"))
         assert links, f"{stop.name}: no number to call or text"
         seen |= {link["href"] for link in links}
         small += [
@@ -737,9 +716,6 @@ def test_the_counselor_summary_after_an_interrupt_prints_reported_at_intake(
 
 # --- the results page on a phone ----------------------------------------------------------
 
-CLOSE_ALL_JS = "document.querySelectorAll('details').forEach(d => { d.open = false; });"
-OPEN_ALL_JS = "document.querySelectorAll('details').forEach(d => { d.open = true; });"
-
 
 @pytest.mark.parametrize("state", HEAVY_STATES)
 def test_on_a_phone_the_first_screen_says_what_the_answers_show_and_offers_a_call(
@@ -748,10 +724,10 @@ def test_on_a_phone_the_first_screen_says_what_the_answers_show_and_offers_a_cal
     set_viewport(browser, *PHONE)
     visit(browser, site, Stop("results", "/results", state))
     assert browser.script("return window.scrollY") == 0
-    meaning = browser.script(BOX_JS, browser.find("main .next-steps__meaning"))
+    meaning = browser.script(js("box"), browser.find("main .next-steps__meaning"))
     assert meaning["top"] >= 0 and meaning["bottom"] <= meaning["viewport"], f"below the fold: {meaning}"
     calls = [
-        browser.script(BOX_JS, link)
+        browser.script(js("box"), link)
         for link in browser.all('main .next-steps a[href^="tel:"], main .next-steps a[href^="sms:"]')
     ]
     assert any(box["bottom"] <= box["viewport"] for box in calls), f"no call or text on screen: {calls}"
@@ -763,7 +739,7 @@ def test_on_a_phone_the_whole_results_page_is_at_most_4000px_with_details_closed
 ) -> None:
     set_viewport(browser, *PHONE)
     visit(browser, site, Stop("results", "/results", state))
-    browser.script(CLOSE_ALL_JS)
+    browser.script(js("details"), False)
     height = browser.script("return document.documentElement.scrollHeight")
     assert height <= 4000, f"{state}: {height}px"
     assert len(browser.all("main h2[id^=finding-]")) >= 8, "a heavy walk should show many patterns"
@@ -775,7 +751,7 @@ def test_why_shows_no_no_answer_unless_it_is_the_sign_itself(
 ) -> None:
     set_viewport(browser, *PHONE)
     visit(browser, site, Stop("results", "/results", state))
-    browser.script(OPEN_ALL_JS)
+    browser.script(js("details"), True)
     for card in browser.all("main section.pattern"):
         title = card.find_element("css selector", "h2").text
         for answer in card.find_elements("css selector", ".triggers li"):
@@ -908,16 +884,9 @@ def test_the_copy_button_selects_the_notes_and_says_what_happened(browser: Brows
     # Copied, or (where the browser refuses the clipboard) selected for Ctrl+C: either way, said.
     assert re.search(
         r"Copied|selected",
-        browser.script(
-            "return new Promise(r => { const s = arguments[0]; const t = setInterval(() => {"
-            " if (s.textContent) { clearInterval(t); r(s.textContent); } }, 20); })",
-            status,
-        ),
+        browser.script(js("text_when_set"), status),
     )
-    selected = browser.script(
-        "const box = document.getElementById('notes-text');"
-        "return [document.activeElement === box, box.selectionStart, box.selectionEnd, box.value.length];"
-    )
+    selected = browser.script(js("notes_selection"))
     assert selected[0] and selected[1] == 0 and selected[2] == selected[3] > 100
 
 

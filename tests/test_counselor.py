@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 
 from screener import answers, fhir, intake, rules
 from screener.bank import Bank
-from tests.conftest import Walker, heaviest_answers, make_app, section_url
+from tests.helpers import Walker, heaviest_answers, make_app, section_url
 
 
 def text_of(response: Any) -> str:

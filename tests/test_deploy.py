@@ -9,7 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from screener.bank import Bank
-from tests.conftest import SECRET, Walker, csrf_token, make_app
+from tests.helpers import SECRET, Walker, csrf_token, make_app
 
 NEW_KEY = "the-new-secret-key-9876543210-zyxwvutsrqponmlkjihgfedcba"
 

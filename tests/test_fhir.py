@@ -23,7 +23,7 @@ from screener import fhir
 from screener.bank import Bank, load
 from screener.cli import bank_cli
 from screener.rules import relevant_answers
-from tests.conftest import heaviest_answers
+from tests.helpers import heaviest_answers
 
 ROOT = Path(__file__).resolve().parent.parent
 # HL7's R4 JSON schema (id http://hl7.org/fhir/json-schema/4.0), as an npm package ships it.

@@ -19,9 +19,8 @@ from screener.bank.i18n import load_languages, strings
 from screener.bank.reader import read
 from screener.i18n import DIRECTORY, LANGUAGES
 from screener.rules import evaluate
-
-from .conftest import Walker, learn_url, make_app, now_url
-from .test_vignettes import PEOPLE, VIGNETTES, answers_for, fired
+from tests.helpers import Walker, learn_url, make_app, now_url
+from tests.test_vignettes import PEOPLE, VIGNETTES, answers_for, fired
 
 ROOT = Path(__file__).resolve().parent.parent
 BANKS, PROBLEMS = load_languages(None, DIRECTORY, LANGUAGES)

@@ -16,7 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from screener import i18n
-from tests.conftest import Walker, make_app
+from tests.helpers import Walker, make_app
 
 MESSAGES = i18n.DIRECTORY / "es" / "LC_MESSAGES" / "messages.po"
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from tests.conftest import Walker, form_fields, learn_url, now_url, section_url
+from tests.helpers import Walker, form_fields, learn_url, now_url, section_url
 
 
 def text_of(response: Any) -> str:

@@ -2,6 +2,7 @@
 
 scripts/setup installs exact versions from requirements/MODE.txt; pyproject.toml keeps the
 ranges for people who use the package as a library. These checks read files only (no index):
+every pin carries the sha256 of its files (setup installs with --require-hashes),
 every dependency pyproject names is pinned in the lock at a version its range allows, the app's
 pins agree across the locks, and the test environment holds exactly what the lock says,
 down to every dependency of a dependency.
@@ -24,19 +25,35 @@ PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["
 EXTRAS = {"run": (), "test": ("test",), "load": ("load",)}
 
 
+def entries(mode: str) -> list[tuple[str, list[str]]]:
+    """The lock's requirement lines (continuations joined), each with its --hash options."""
+    text = (ROOT / "requirements" / f"{mode}.txt").read_text(encoding="utf-8").replace("\\\n", " ")
+    result = []
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if line:
+            requirement, *options = line.split(" --hash=")
+            result.append((requirement.strip(), [option.strip() for option in options]))
+    return result
+
+
 def pins(mode: str) -> dict[str, Version]:
     """The lock's exact versions that apply on this machine, by normalized name."""
     result: dict[str, Version] = {}
-    for raw in (ROOT / "requirements" / f"{mode}.txt").read_text(encoding="utf-8").splitlines():
-        line = raw.split("#", 1)[0].strip()
-        if not line:
-            continue
+    for line, _hashes in entries(mode):
         requirement = Requirement(line)
         specifiers = list(requirement.specifier)
         assert len(specifiers) == 1 and specifiers[0].operator == "==", f"{mode}.txt: not exact: {line}"
         if requirement.marker is None or requirement.marker.evaluate():
             result[canonicalize_name(requirement.name)] = Version(specifiers[0].version)
     return result
+
+
+@pytest.mark.parametrize("mode", sorted(EXTRAS))
+def test_every_pin_carries_its_hashes(mode: str) -> None:
+    """scripts/setup installs with --require-hashes: a pin without a sha256 would stop it."""
+    missing = [line for line, sums in entries(mode) if not sums or any(h[:7] != "sha256:" for h in sums)]
+    assert not missing, "run scripts/lock: no sha256 for " + ", ".join(missing)
 
 
 def wanted(mode: str) -> list[Requirement]:

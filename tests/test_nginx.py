@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SECRET, Walker
+from tests.helpers import SECRET, Walker
 from tests.servers import ROOT, HttpClient, Server, deployed, free_port, slow_connections, start
 
 SITE = ROOT / "deploy" / "nginx" / "screener.conf"

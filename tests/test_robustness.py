@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
 from screener import answers
-from tests.conftest import Walker, make_app
+from tests.helpers import Walker, make_app
 
 APPS = {csrf: make_app(WTF_CSRF_ENABLED=csrf) for csrf in (True, False)}
 BANK = APPS[True].extensions["bank"]
@@ -76,7 +76,7 @@ PATHS = st.one_of(
 )
 
 
-def stored(client: Any) -> answers.Saved:
+def stored(client: Any) -> answers.Saved | None:
     with client.session_transaction() as session:
         return answers.load(session, BANK)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import SECRET, Walker
+from tests.helpers import SECRET, Walker
 from tests.servers import HttpClient, serve
 
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from screener import answers
 from screener.bank import Bank
-from tests.conftest import SECRET, Walker, csrf_token, make_app
+from tests.helpers import SECRET, Walker, csrf_token, make_app
 
 PAGES = ["/", "/learn/", "/learn/overdose", "/help", "/privacy", "/now/overdose_now", "/nope"]
 
@@ -30,7 +30,7 @@ def session_cookie(response: Any) -> SimpleCookie:
     return cookie
 
 
-def saved(client: FlaskClient, app: Flask) -> answers.Saved:
+def saved(client: FlaskClient, app: Flask) -> answers.Saved | None:
     with client.session_transaction() as session:
         return answers.load(session, app.extensions["bank"])
 
@@ -199,7 +199,7 @@ def test_idle_answers_are_cleared_with_a_message(client: FlaskClient, walker: Wa
         session[answers.LAST_SEEN] = int(time.time()) - 61 * 60
     response = client.get("/")
     assert "after a time with no activity" in response.get_data(as_text=True)
-    assert saved(client, app).audience is None
+    assert saved(client, app) is None  # no audience chosen
 
 
 def test_answers_from_an_older_bank_give_a_fresh_start(
@@ -210,7 +210,7 @@ def test_answers_from_an_older_bank_give_a_fresh_start(
         session[answers.FINGERPRINT] = "0000000000"
     response = client.get("/")
     assert "The questions have changed since you started" in response.get_data(as_text=True)
-    assert saved(client, app).audience is None
+    assert saved(client, app) is None  # no audience chosen
 
 
 def test_the_cookie_stays_small_with_every_question_answered(bank: Bank, app: Flask) -> None:
@@ -297,7 +297,7 @@ def test_clear_my_answers_works_from_an_old_page(
     response = client.post("/clear", data=data, follow_redirects=True)
     assert response.status_code == 200
     assert "Your answers have been cleared" in response.get_data(as_text=True)
-    assert saved(client, app).audience is None
+    assert saved(client, app) is None  # no audience chosen
 
 
 def test_exit_works_even_with_an_expired_page(client: FlaskClient, walker: Walker, app: Flask) -> None:
@@ -451,7 +451,7 @@ def test_active_use_does_not_renew_the_lifetime(
     advance(monkeypatch, start, lifetime + 1)
     page = client.get("/").get_data(as_text=True)
     assert "cleared 2 hours after a check starts" in page
-    assert saved(client, app).audience is None
+    assert saved(client, app) is None  # no audience chosen
 
 
 @pytest.mark.parametrize("how", ["clear", "exit"])
@@ -466,7 +466,7 @@ def test_a_cookie_copied_before_clear_or_exit_shows_no_answers(
     client.set_cookie("screener", copied.value)  # replayed in this browser
     response = client.get("/results")
     assert response.status_code == 302
-    assert saved(client, app).audience is None
+    assert saved(client, app) is None  # no audience chosen
     # And in another browser that never had the id cookie.
     other = app.test_client()
     other.set_cookie("screener", copied.value)

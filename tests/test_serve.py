@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import urllib.request
 
-from tests.conftest import SECRET
+from tests.helpers import SECRET
 from tests.servers import ROOT, app_env, free_port, slow_connections, start
 
 SLOW = 16

@@ -13,7 +13,7 @@ from markupsafe import escape as markup_escape
 
 from screener import answers, rules
 from screener.bank import Bank, questions_in
-from tests.conftest import QUIET, Walker, anchor, form_fields, make_app, now_url, section_url
+from tests.helpers import QUIET, Walker, anchor, form_fields, make_app, now_url, section_url
 
 
 def emergency_question(bank: Bank, finding_id: str) -> str:

@@ -13,7 +13,7 @@ import sys
 import urllib.request
 from pathlib import Path
 
-from tests.conftest import SECRET
+from tests.helpers import SECRET
 from tests.servers import ROOT, app_env, free_port, gunicorn, start
 
 
@@ -39,20 +39,11 @@ def test_a_built_wheel_serves_the_start_page_from_another_directory(tmp_path: Pa
     (wheel,) = dist.glob("screener-*.whl")
     run([sys.executable, "-m", "venv", str(venv)], tmp_path)
     python = str(venv / "bin" / "python")
-    run(
-        [
-            python,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "-c",
-            str(ROOT / "requirements" / "run.txt"),
-            str(wheel),
-        ],
-        tmp_path,
-    )
+    # As scripts/setup does: the locked dependencies (checked against their hashes), then the
+    # wheel itself without dependencies (a wheel just built has no hash in the lock).
+    pip = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    run([*pip, "--require-hashes", "-r", str(ROOT / "requirements" / "run.txt")], tmp_path)
+    run([*pip, "--no-deps", str(wheel)], tmp_path)
 
     env = {k: v for k, v in app_env(SECRET).items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     show = "import screener, screener.bank as b; print(screener.__file__, b.DEFAULT_PATH)"

@@ -198,14 +198,6 @@ class Builder(Checks):
             summary_label=summary_label,
         )
 
-    def summary_flag(self, value: Any, where: str) -> tuple[bool, str]:
-        if isinstance(value, bool):
-            return value, ""
-        if isinstance(value, str) and value.strip():
-            return True, value.strip()
-        self.problem(where, f"expected true, false or a short label, got {kind_of(value)}")
-        return False, ""
-
     def build_options(self, raw: Any, where: str, audiences: frozenset[str]) -> tuple[Option, ...]:
         options = []
         values: set[str] = set()
@@ -373,11 +365,6 @@ class Builder(Checks):
                 else TextList(MappingProxyType({}))
             ),
         )
-
-    def resource_ref(self, value: Any, where: str, resources: dict[str, Resource]) -> str:
-        if value not in resources:
-            self.problem(where, f"unknown resource {value!r}")
-        return str(value)
 
     def build_learn(self, raw: Any) -> dict[str, LearnPage]:
         result: dict[str, LearnPage] = {}

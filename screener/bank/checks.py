@@ -18,6 +18,7 @@ from .model import (
     AnyOf,
     Condition,
     Question,
+    Resource,
     Source,
     Text,
     TextList,
@@ -165,6 +166,21 @@ class Checks:
         return frozenset(chosen)
 
     # conditions ----------------------------------------------------------------------
+
+    def summary_flag(self, value: Any, where: str) -> tuple[bool, str]:
+        """Read a question's summary: true, false or the short label to show."""
+        if isinstance(value, bool):
+            return value, ""
+        if isinstance(value, str) and value.strip():
+            return True, value.strip()
+        self.problem(where, f"expected true, false or a short label, got {kind_of(value)}")
+        return False, ""
+
+    def resource_ref(self, value: Any, where: str, resources: dict[str, Resource]) -> str:
+        """Check that a helpline id names one in the bank."""
+        if value not in resources:
+            self.problem(where, f"unknown resource {value!r}")
+        return str(value)
 
     def condition(self, raw: Any, where: str) -> Condition:
         """Parse a condition over the questions registered so far."""
