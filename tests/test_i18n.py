@@ -282,7 +282,9 @@ def test_an_odd_language_in_the_cookie_falls_back_to_the_browser() -> None:
 
 # Short English words that no Spanish sentence uses: one of them in a Spanish page is a string
 # left untranslated. Proper names (SAMHSA, Never Use Alone, FindTreatment.gov) have none.
-ENGLISH = re.compile(r"\b(the|and|you|your|with|what|this|that|for|are|not|they|their|will|from)\b", re.I)
+ENGLISH = re.compile(
+    r"\b(the|and|or|of|to|you|your|with|what|this|that|for|are|not|they|their|will|from)\b", re.I
+)
 
 
 # Names of programs said in English where they are named (with a Spanish gloss beside them).
