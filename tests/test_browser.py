@@ -957,3 +957,36 @@ def test_screenshots(browser: Browser, site: Site, tmp_path: Path) -> None:
     written += pages
     assert all(p.stat().st_size > 1000 for p in written)
     print(f"\n{len(written)} screenshots in {folder} ({datetime.date.today()})")
+
+
+# --- the header in each language ----------------------------------------------------------
+
+HEADER_JS = """
+const box = s => document.querySelector(s).getBoundingClientRect();
+const exit = box('.exit-this-page__button'), link = box('.site-header__language');
+const page = document.documentElement;
+return {exit: [exit.left, exit.right, exit.top, exit.bottom],
+        link: [link.left, link.right, link.top, link.bottom],
+        height: link.height, overflow: page.scrollWidth - page.clientWidth};
+"""
+
+
+@pytest.mark.parametrize("width", [320, 360, 642, 800, 1280])
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_language_link_is_never_under_the_exit_button(
+    browser: Browser, width: int, language: str
+) -> None:
+    """Spanish words are longer ("Salir de esta página"): the link beside Exit stays clear of it.
+
+    Failed before the header kept room for the longest exit button: at 642 to 1280px wide
+    "Español" and "English" sat partly under it.
+    """
+    set_viewport(browser, width, 640)
+    browser.go(f"/?lang={language}")
+    assert browser.find("html").get_attribute("lang") == language
+    boxes = browser.script(HEADER_JS)
+    (e_left, e_right, e_top, e_bottom), (l_left, l_right, l_top, l_bottom) = boxes["exit"], boxes["link"]
+    apart = l_right <= e_left or l_left >= e_right or l_bottom <= e_top or l_top >= e_bottom
+    assert apart, boxes
+    assert boxes["height"] >= 24, boxes  # WCAG 2.5.8 target size
+    assert boxes["overflow"] <= 0, boxes
