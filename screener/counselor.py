@@ -8,7 +8,7 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from . import answers, fhir, intake, rules
+from . import answers, fhir, i18n, intake, rules
 
 # The routes join the main blueprint, so every url_for in the flow resolves the same way.
 from .security import csrf_exempt
@@ -80,7 +80,7 @@ def client_copy() -> Any:
     if isinstance(saved, Response):
         return saved
     report = rules.evaluate(get_bank(), saved.answers, "self")
-    today = intake.local_date(intake.local_now(current_app.config["TIMEZONE"]))
+    today = intake.local_date(intake.local_now(current_app.config["TIMEZONE"]), i18n.current())
     return render_template("client_copy.html", report=report, today=today)
 
 

@@ -12,6 +12,8 @@ from datetime import datetime
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
+
 from .bank import UNSURE, Bank, Question, questions_in
 from .rules import Answer, Report, relevant_answers, truth
 from .words import N_, _
@@ -88,9 +90,11 @@ def local_now(timezone: str) -> datetime:
     return datetime.now(ZoneInfo(timezone))
 
 
-def local_date(moment: datetime) -> str:
-    """Return a date as people write it: 25 November 2026."""
-    return f"{moment.day} {moment:%B %Y}"
+def local_date(moment: datetime, language: str = "en") -> str:
+    """Return a date as people write it: 25 November 2026, 25 de noviembre de 2026."""
+    if language == "en":
+        return f"{moment.day} {moment:%B %Y}"
+    return str(format_date(moment, "long", locale=language))
 
 
 def summary_questions(bank: Bank) -> tuple[Question, ...]:

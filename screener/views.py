@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any, Concatenate, ParamSpec
 
 from flask import (
@@ -336,7 +337,7 @@ def results(saved: answers.Saved) -> Any:
             helplines=plan.helplines(report, saved.answers, saved.audience, get_region(), bank),
         )
     learn = {f.id: bank.learn[f.finding.learn] for f in report.findings if f.finding.learn}
-    today = intake.local_date(intake.local_now(current_app.config["TIMEZONE"]))
+    today = intake.local_date(intake.local_now(current_app.config["TIMEZONE"]), i18n.current())
     record = notes_text = None
     if saved.audience == intake.AUDIENCE:
         record = intake.build(bank, path.answers, report)
@@ -415,4 +416,14 @@ def cover_tracks() -> str:
 
 @bp.get("/about")
 def about() -> str:
-    return render_template("about.html")
+    return render_template("about.html", reviewed=reviewed_on(str(current_app.config["CONTENT_REVIEWED"])))
+
+
+def reviewed_on(setting: str) -> str:
+    """SCREENER_CONTENT_REVIEWED in the reader's language ("25 November 2026" or 2026-11-25)."""
+    for pattern in ("%d %B %Y", "%Y-%m-%d"):
+        try:
+            return intake.local_date(datetime.strptime(setting, pattern), i18n.current())
+        except ValueError:
+            continue
+    return setting  # written some other way: shown as it is

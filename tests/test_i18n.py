@@ -15,6 +15,7 @@ from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
 
+from screener import intake
 from screener.bank.i18n import load_languages, strings
 from screener.bank.reader import read
 from screener.i18n import DIRECTORY, LANGUAGES
@@ -350,3 +351,24 @@ def test_learn_pages_and_both_interrupts_are_in_spanish() -> None:
     for url in urls:
         html = client.get(url).get_data(as_text=True)
         assert english_left(html) == [], url
+
+
+def test_the_counselor_printout_leaves_out_yes_answers_in_spanish_too() -> None:
+    client = spanish_client()
+    given = {"what_used": ["rx_opioid"], "craving": "yes", "gave_up": "yes", "cut_down": "tried"}
+    list(Walker(client).answer_all("counselor", given))
+    soup = BeautifulSoup(client.get("/results").get_data(as_text=True), "html.parser")
+    answers = soup.select(".triggers__a")
+    yes = [a for a in answers if a.get_text(strip=True).endswith(": Sí")]
+    assert yes and all("triggers__a--yes" in a["class"] for a in yes)
+    assert not any("triggers__a--yes" in a["class"] for a in answers if a not in yes)
+
+
+def test_dates_are_written_in_the_readers_language() -> None:
+    client = spanish_client()
+    assert "25 de noviembre de 2026" in client.get("/about").get_data(as_text=True)
+    list(Walker(client).answer_all("counselor", {}))
+    today = intake.local_now(client.application.config["TIMEZONE"])
+    assert intake.local_date(today, "es") in client.get("/results").get_data(as_text=True)
+    english = make_app().test_client()
+    assert "25 November 2026" in english.get("/about").get_data(as_text=True)
