@@ -26,6 +26,8 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from screener import rules
 from screener.answers import KEYS
 from screener.bank import Bank, Finding, load, questions_in
+from screener.bank.i18n import load_languages
+from screener.i18n import DIRECTORY, LANGUAGES
 from tests.browser import (
     ROOT,
     Browser,
@@ -79,6 +81,7 @@ class Site:
     base: str
     bank: Bank
     exit_url: str
+    language: str = "en"  # each state is reached with this language chosen
     cookies: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
@@ -93,8 +96,12 @@ class Site:
         if state not in self.cookies:
             client = HttpClient(self.base)
             walker = Walker(client)  # type: ignore[arg-type]
+            if self.language != LANGUAGES[0]:
+                client.get(f"/?lang={self.language}")
             audience, _, how = state.partition("-")
-            if how == "started":
+            if state == "language":
+                pass  # only the language chosen
+            elif how == "started":
                 walker.start(audience)
             elif how == "second":
                 steps = walker.answer_all(audience, {})
@@ -142,6 +149,13 @@ def some_answers(bank: Bank) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
+def sites(site: Site) -> dict[str, Site]:
+    """The same site read in each language, with the bank in that language."""
+    banks, _ = load_languages(BANK_PATH, DIRECTORY, LANGUAGES)
+    return {language: Site(site.base, bank, site.exit_url, language) for language, bank in banks.items()}
+
+
+@pytest.fixture(scope="session")
 def site() -> Iterator[Site]:
     require("chromium", "chromedriver")
     bank = load(BANK_PATH)  # a broken bank fails here, with its problems, not in gunicorn
@@ -183,12 +197,23 @@ def press(browser: Browser, *keys: str) -> None:
 # --- whole walks ------------------------------------------------------------------------
 
 WALKS = [("self", "quiet"), ("other", "worried"), ("counselor", "worried")]
+NOT_A_DIAGNOSIS = {"en": "not a diagnosis", "es": "no es un diagnóstico"}
 
 
+def in_language(browser: Browser, site: Site) -> None:
+    """Read the site in the site's language, with the bank in that language."""
+    browser.bank = site.bank
+    if site.language != LANGUAGES[0]:
+        browser.go(f"/?lang={site.language}")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize(("audience", "how"), WALKS)
 def test_a_person_clicks_from_the_start_to_the_results(
-    browser: Browser, site: Site, audience: str, how: str
+    browser: Browser, sites: dict[str, Site], audience: str, how: str, language: str
 ) -> None:
+    site = sites[language]
+    in_language(browser, site)
     pick = quiet if how == "quiet" else worried(site.first_section)
     visited, answers = browser.walk(audience, pick)
     kept = rules.relevant_answers(site.bank, answers, audience)
@@ -203,7 +228,8 @@ def test_a_person_clicks_from_the_start_to_the_results(
     browser.click_to_load(browser.find("main a.button"))  # See the results
     assert browser.path == "/results"
     assert f"audience-{audience}" in (browser.find("body").get_attribute("class") or "")
-    assert "not a diagnosis" in browser.text("main")
+    assert NOT_A_DIAGNOSIS[language] in browser.text("main")
+    assert browser.find("html").get_attribute("lang") == language
     report = rules.evaluate(site.bank, kept, audience)
     headings = browser.all("main h2[id^=finding-]")
     shown = [h.text for h in headings]
@@ -223,13 +249,27 @@ EMERGENCIES = [
     ("overdose_now", "yes", ["911", "naloxone"], "tel:911"),
     ("suicide_thoughts", "now", ["988"], "tel:988"),
     ("suicide_past_month", "past_month", ["988", "Thank you for telling us"], "sms:988"),
+    ("overdose_now", "yes", ["911", "naloxona"], "tel:911"),
+    ("suicide_thoughts", "now", ["988", "marque 2 para español", "AYUDA"], "tel:988"),
+    ("suicide_past_month", "past_month", ["988", "Gracias por contarnos"], "sms:988"),
 ]
 
 
-@pytest.mark.parametrize(("finding_id", "answer", "words", "tel"), EMERGENCIES)
+@pytest.mark.parametrize(
+    ("finding_id", "answer", "words", "tel", "language"),
+    [(*e, "en") for e in EMERGENCIES[:3]] + [(*e, "es") for e in EMERGENCIES[3:]],
+)
 def test_an_emergency_answer_stops_the_check_first(
-    browser: Browser, site: Site, finding_id: str, answer: str, words: list[str], tel: str
+    browser: Browser,
+    sites: dict[str, Site],
+    finding_id: str,
+    answer: str,
+    words: list[str],
+    tel: str,
+    language: str,
 ) -> None:
+    site = sites[language]
+    in_language(browser, site)
     question = next(iter(questions_in(site.finding(finding_id).when)))
     browser.start("self")
     assert browser.section_id == site.first_section
@@ -577,8 +617,8 @@ def stops(site: Site) -> list[Stop]:
 
 def visit(browser: Browser, site: Site, stop: Stop) -> None:
     browser.clear_cookies()
-    if stop.state:
-        browser.set_session(site.cookie(stop.state))
+    if stop.state or site.language != LANGUAGES[0]:
+        browser.set_session(site.cookie(stop.state or "language"))
     browser.go(stop.path)
     assert browser.path == stop.path, f"{stop.name}: went to {browser.path}"
     if stop.error:
@@ -594,9 +634,13 @@ class Tour:
     files: list[Path]
 
 
-@pytest.fixture(scope="session")
-def tour(chrome: WebDriver, site: Site, tmp_path_factory: pytest.TempPathFactory) -> Tour:
+@pytest.fixture(scope="session", params=LANGUAGES)
+def tour(
+    chrome: WebDriver, sites: dict[str, Site], tmp_path_factory: pytest.TempPathFactory, request: Any
+) -> Tour:
+    """Every kind of page, in each language."""
     require("axe")
+    site = sites[request.param]
     browser = Browser(chrome, site.base, site.bank)
     reset_viewport(browser)
     folder = tmp_path_factory.mktemp("served-html")
@@ -922,23 +966,35 @@ SHOTS = [
 ]
 
 
-def test_screenshots(browser: Browser, site: Site, tmp_path: Path) -> None:
+# The same pages in Spanish, a few of them.
+SHOTS_ES = [
+    ("es-start", Stop("start", "/")),
+    ("es-emergency", Stop("emergency", "/now/overdose_now", "self-started")),
+    ("es-results-self", Stop("results-self", "/results", "self-some")),
+    ("es-results-counselor", Stop("results-counselor", "/results", "counselor-some")),
+]
+
+
+def test_screenshots(browser: Browser, sites: dict[str, Site], tmp_path: Path) -> None:
     """Capture the pages at phone and desktop widths; SCREENER_SCREENSHOTS=1 keeps them."""
     require("pdftoppm")
     keep = os.environ.get("SCREENER_SCREENSHOTS") == "1"
     folder = SCREENSHOTS if keep else tmp_path
     folder.mkdir(parents=True, exist_ok=True)
+    site = sites[LANGUAGES[0]]
     second = Browser(browser.driver, site.base, site.bank)
     second.clear_cookies()
     second.set_session(site.cookie("self-second"))
     second.go("/")
     second_path = (second.find("main .inset a").get_attribute("href") or "").removeprefix(site.base)
     written = []
-    for name, stop in SHOTS:
+    shots = [(name, stop, site) for name, stop in SHOTS] + [(n, stop, sites["es"]) for n, stop in SHOTS_ES]
+    for name, stop, where in shots:
         stop = Stop(stop.name, stop.path.replace("/questions/{second}", second_path), stop.state)
         for width in (360, 1280):
             set_viewport(browser, width, 800, scrollbars=False)
-            visit(browser, site, stop)
+            visit(browser, where, stop)
+            assert browser.find("html").get_attribute("lang") == where.language, name
             if name.startswith("results"):
                 assert browser.all("main h2[id^=finding-]"), f"{name}: no pattern to show"
             if name.startswith("aftercare"):
