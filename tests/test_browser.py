@@ -539,9 +539,10 @@ def test_the_shift_tip_is_hidden_on_touch_screens(browser: Browser) -> None:
         browser.cdp("Emulation.setTouchEmulationEnabled", enabled=False)
 
 
-def test_start_and_the_emergency_calls_fit_a_phone(browser: Browser) -> None:
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_start_and_the_emergency_calls_fit_a_phone(browser: Browser, language: str) -> None:
     set_viewport(browser, *PHONE)
-    browser.go("/")
+    browser.go(f"/?lang={language}")
     start = browser.script("return document.querySelector('.button--start').getBoundingClientRect().bottom")
     assert start <= PHONE[1], f"Start ends at {start}px, below the first phone screen"
     small = browser.script(js("small_call_links"))

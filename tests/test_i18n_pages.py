@@ -24,8 +24,8 @@ MESSAGES = i18n.DIRECTORY / "es" / "LC_MESSAGES" / "messages.po"
 PAGES = {
     "/": (
         [
-            "Chequeo sobre el uso de opioides",
-            "¿Para quién es este chequeo?",
+            "Uso de opioides",
+            "¿Para quién es?",
             "Salir de esta página",
             "Antes de empezar",
         ],
