@@ -934,6 +934,26 @@ def test_the_client_copy_prints_on_one_page(
     assert not screen_only_parts_printed(browser, pdf)
 
 
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_the_counselor_summary_in_spanish_prints_on_two_pages_or_three_at_most(
+    browser: Browser, sites: dict[str, Site], paper: str, tmp_path: Path
+) -> None:
+    """Two pages for a client with many signs; the heaviest intake (every sign) runs onto a third
+    in Spanish (about ten lines: Spanish runs a fifth longer than English, which fits two)."""
+    require("pdftotext", "pdfinfo")
+    stop = Stop("results-counselor", "/results", "counselor-worried")
+    pdf, _ = printed(browser, sites["es"], stop, paper, tmp_path)
+    assert 1 <= pdf_pages(pdf) <= 2, f"{paper}: {pdf_pages(pdf)} pages"
+    pdf, today = printed_counselor_summary(browser, sites["es"], paper, tmp_path)
+    assert 1 <= pdf_pages(pdf) <= 3, f"{paper}: {pdf_pages(pdf)} pages"
+    text = " ".join(pdf_text(pdf).split())
+    assert today in text and "no un diagnóstico" in text
+    for row in browser.all("main .record-table tbody th"):
+        start = " ".join(row.text.split()[:3])
+        assert start in text, f"{paper}: the row {row.text!r} is not printed"
+    assert not screen_only_parts_printed(browser, pdf), f"{paper}: printed screen-only parts"
+
+
 def test_the_heaviest_client_copy_in_spanish_prints_on_two_pages_at_most(
     browser: Browser, sites: dict[str, Site], tmp_path: Path
 ) -> None:
