@@ -11,7 +11,8 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import bank as bank_module
-from . import errors, intake, paths, plan, security, urls
+from . import errors, i18n, intake, paths, regions, security, urls
+from .bank.i18n import load_languages
 from .forms import FormClasses
 from .keys import key_list
 from .security import csrf as csrf
@@ -31,7 +32,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         QUESTIONS_PATH=str(bank_module.DEFAULT_PATH),
         EXIT_URL="https://www.weather.gov/",
         # The name in every page title and the header: plain, so history and tabs say little.
-        SITE_NAME="Health check",
+        SITE_NAME=i18n.SITE_NAME,
         # When the content was last reviewed, shown on the About page.
         CONTENT_REVIEWED="25 November 2026",
         # Answers end after this long without activity, and at the latest this long after
@@ -90,7 +91,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             "Use a name from the tz database, such as America/New_York or America/Chicago."
         ) from None
     try:
-        app.extensions["bank"] = bank_module.load(app.config["QUESTIONS_PATH"])
+        banks, translation_problems = load_languages(
+            app.config["QUESTIONS_PATH"], i18n.DIRECTORY, i18n.LANGUAGES
+        )
     except bank_module.BankError as error:
         lines = "\n".join(f"  {p}" for p in error.problems)
         raise SystemExit(
@@ -98,10 +101,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             f"{len(error.problems)} problem(s):\n{lines}"
         ) from None
 
-    problem = plan.region_problem(app.config["REGION"], app.extensions["bank"])
+    # The bank in each language; "bank" is the English one, for what is the same in all.
+    app.extensions["banks"] = banks
+    app.extensions["bank"] = banks[i18n.LANGUAGES[0]]
+    problem = regions.region_problem(app.config["REGION"], app.extensions["bank"])
     if problem:
         raise SystemExit(f"screener: {problem}.")
-    app.extensions["forms"] = FormClasses(app.extensions["bank"])
+    app.extensions["forms"] = {language: FormClasses(bank) for language, bank in banks.items()}
+    i18n.install(app, translation_problems)
     security.install(app)
     urls.install(app, app.extensions["bank"])
     csrf.init_app(app)
@@ -122,10 +129,10 @@ def warm_up(app: Flask) -> None:
     """
     for name in app.jinja_env.list_templates():
         app.jinja_env.get_template(name)
-    bank: bank_module.Bank = app.extensions["bank"]
-    classes: FormClasses = app.extensions["forms"]
-    for section in bank.sections:
-        for audience in bank.audience_ids:
-            questions = section.for_audience(audience)
-            if questions:
-                classes.page(questions, audience)
+    for language, bank in app.extensions["banks"].items():
+        classes: FormClasses = app.extensions["forms"][language]
+        for section in bank.sections:
+            for audience in bank.audience_ids:
+                questions = section.for_audience(audience)
+                if questions:
+                    classes.page(questions, audience)

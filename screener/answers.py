@@ -14,6 +14,8 @@ from .rules import Answer, clean_answer
 # Session keys. Short, because the whole session travels in one cookie.
 FINGERPRINT, AUDIENCE, ANSWERS, ACKNOWLEDGED, LAST_SEEN, CREATED = "v", "a", "q", "k", "t", "c"
 KEYS = (FINGERPRINT, AUDIENCE, ANSWERS, ACKNOWLEDGED, LAST_SEEN, CREATED)
+# The language a person chose (an index into i18n.LANGUAGES): not an answer, so it outlives Clear.
+LANGUAGE = "l"
 # The last-seen time is kept to the minute, so most requests leave the cookie as it is.
 LAST_SEEN_STEP = 60
 TOKEN = re.compile(r"[0-9a-z]{1,13}")
@@ -126,8 +128,11 @@ def save(session: MutableMapping[str, Any], bank: Bank, saved: Saved) -> None:
 
 
 def clear(session: MutableMapping[str, Any]) -> None:
-    """Forget everything, including the CSRF token and any messages."""
+    """Forget everything but the language chosen, including the CSRF token and any messages."""
+    language = session.get(LANGUAGE)
     session.clear()
+    if language is not None:
+        session[LANGUAGE] = language
 
 
 def has_answers(session: MutableMapping[str, Any]) -> bool:

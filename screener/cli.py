@@ -9,7 +9,10 @@ from pathlib import Path
 import click
 
 from . import fhir
-from .bank import AUDIENCES, BankError, load
+from .bank import AUDIENCES, BankError, load, parse
+from .bank.i18n import localized
+from .bank.reader import read
+from .i18n import DIRECTORY, LANGUAGES
 
 
 @click.group("bank")
@@ -19,16 +22,29 @@ def bank_cli() -> None:
 
 @bank_cli.command("check")
 @click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
-def check(path: Path | None) -> None:
+@click.option(
+    "--lang",
+    "language",
+    default=LANGUAGES[0],
+    type=click.Choice(LANGUAGES),
+    help="Check the bank in this language: built from its catalog, every string translated.",
+)
+def check(path: Path | None, language: str) -> None:
     """Load a question bank and print a summary, or every problem with its place."""
     try:
-        bank = load(path)
+        if language == LANGUAGES[0]:
+            bank = load(path)
+        else:
+            raw = read(path)
+            bank, missing = localized(raw, parse(raw), DIRECTORY, language)
+            if missing:
+                raise BankError(missing)
     except BankError as error:
-        click.echo(f"{len(error.problems)} problem(s) in {path or 'questions.yaml'}:", err=True)
+        click.echo(f"{len(error.problems)} problem(s) in {path or 'questions.yaml'} [{language}]:", err=True)
         for problem in error.problems:
             click.echo(f"  {problem}", err=True)
         raise SystemExit(1) from None
-    click.echo(f"OK: {bank.summary()}")
+    click.echo(f"OK{'' if language == LANGUAGES[0] else f' [{language}]'}: {bank.summary()}")
 
 
 @bank_cli.command("fhir")

@@ -8,14 +8,15 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from . import answers, fhir, intake, rules
+from . import answers, fhir, i18n, intake, rules
 
 # The routes join the main blueprint, so every url_for in the flow resolves the same way.
 from .security import csrf_exempt
 from .views import bp, get_bank, journey_of, saved_answers, url_of
+from .words import N_, _
 
 FHIR_JSON = "application/fhir+json"
-NEXT_CLIENT = "Ready for the next client. The last client’s answers are cleared from this browser."
+NEXT_CLIENT = N_("Ready for the next client. The last client’s answers are cleared from this browser.")
 
 
 def fhir_base() -> str:
@@ -79,7 +80,7 @@ def client_copy() -> Any:
     if isinstance(saved, Response):
         return saved
     report = rules.evaluate(get_bank(), saved.answers, "self")
-    today = intake.local_date(intake.local_now(current_app.config["TIMEZONE"]))
+    today = intake.local_date(intake.local_now(current_app.config["TIMEZONE"]), i18n.current())
     return render_template("client_copy.html", report=report, today=today)
 
 
@@ -88,6 +89,6 @@ def client_copy() -> Any:
 def next_client() -> Response:
     """Forget this client's answers and start again with the counselor audience chosen."""
     answers.clear(session)
-    flash(NEXT_CLIENT)
+    flash(_(NEXT_CLIENT))
     query: dict[str, Any] = {"for": intake.AUDIENCE}  # "for" is a keyword in Python
     return redirect(url_for("screener.start", **query), 303)

@@ -9,26 +9,33 @@ from flask import Flask, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, SecurityError
 
+from .words import N_, _
+
 log = logging.getLogger(__name__)
 
 ERRORS = {
     400: (
-        "Something went wrong with that request",
-        "The page could not use what your browser sent. Your saved answers have not changed.",
+        N_("Something went wrong with that request"),
+        N_("The page could not use what your browser sent. Your saved answers have not changed."),
     ),
-    404: ("Page not found", "We could not find that page. Check the address, or go back to the start."),
+    404: (
+        N_("Page not found"),
+        N_("We could not find that page. Check the address, or go back to the start."),
+    ),
     405: (
-        "That action is not possible here",
-        "This page cannot be used that way. Your saved answers have not changed.",
+        N_("That action is not possible here"),
+        N_("This page cannot be used that way. Your saved answers have not changed."),
     ),
     413: (
-        "That was too much to send",
-        "The form sent more than any answer needs, so nothing was saved. "
-        "Your earlier answers have not changed.",
+        N_("That was too much to send"),
+        N_(
+            "The form sent more than any answer needs, so nothing was saved. "
+            "Your earlier answers have not changed."
+        ),
     ),
     500: (
-        "Sorry, something went wrong on our side",
-        "Please try again. Your saved answers have not changed.",
+        N_("Sorry, something went wrong on our side"),
+        N_("Please try again. Your saved answers have not changed."),
     ),
 }
 
@@ -43,8 +50,8 @@ def register(app: Flask) -> None:
             continue_url = request.path
         return render_template(
             "error.html",
-            title="This page had expired",
-            message=(
+            title=_("This page had expired"),
+            message=_(
                 "For your safety, forms stop working after a while or when the browser "
                 "has cleared its cookies. What you had already saved is still here."
             ),
@@ -60,7 +67,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
         code = error.code or 500
-        title, message = ERRORS.get(code, ERRORS[400] if code < 500 else ERRORS[500])
+        title, message = (_(words) for words in ERRORS.get(code, ERRORS[400] if code < 500 else ERRORS[500]))
         headers = {}
         if isinstance(error, MethodNotAllowed) and error.valid_methods:
             headers["Allow"] = ", ".join(error.valid_methods)
@@ -76,7 +83,7 @@ def register(app: Flask) -> None:
         title, message = ERRORS[500]
         try:
             return render_template(
-                "error.html", title=title, message=message, continue_url=None, status=500
+                "error.html", title=_(title), message=_(message), continue_url=None, status=500
             ), 500
-        except Exception:  # the last line of defence must not fail
+        except Exception:  # the last line of defence must not fail: plain English text
             return f"{title}. {message}", 500, {"Content-Type": "text/plain; charset=utf-8"}

@@ -16,14 +16,16 @@ from wtforms.validators import InputRequired, ValidationError
 
 from .bank import Bank, Option, Question
 from .rules import Answer
+from .words import N_, _, later
 
 # Each message names its question, so a page of five questions says which one is missing.
 CHOOSE_ONE = {
-    "yesno": "Select yes, no or not sure for: {question}",
-    "choice": "Select one answer for: {question}",
+    "yesno": N_("Select yes, no or not sure for: {question}"),
+    "choice": N_("Select one answer for: {question}"),
 }
-CHOOSE_SOME = "Select at least one answer, or “{none}”, for: {question}"
-NOT_OFFERED = "Select one of the answers shown"
+CHOOSE_SOME = N_("Select at least one answer, or “{none}”, for: {question}")
+NOT_OFFERED = N_("Select one of the answers shown")
+ONLY_NONE = N_("Select “{none}” on its own, or other answers")
 
 log = logging.getLogger(__name__)
 
@@ -50,31 +52,29 @@ def _radio(question: Question, audience: str) -> Field:
     return Radio(
         question.text.get(audience),
         choices=_choices(question.options, audience),
-        validators=[ChoiceRequired(CHOOSE_ONE[question.type].format(question=question.text.get(audience)))],
-        invalid_choice_message=NOT_OFFERED,
+        validators=[ChoiceRequired(later(CHOOSE_ONE[question.type], question=question.text.get(audience)))],
+        invalid_choice_message=later(NOT_OFFERED),
     )
 
 
 def _exclusive_none(question: Question, audience: str) -> Callable[[Any, Field], None]:
     def check(_form: Any, field: Field) -> None:
         if question.none and question.none.value in (field.data or []) and len(field.data) > 1:
-            raise ValidationError(
-                f"Select “{question.none.label.get(audience)}” on its own, or other answers"
-            )
+            raise ValidationError(_(ONLY_NONE).format(none=question.none.label.get(audience)))
 
     return check
 
 
 def _checkboxes(question: Question, audience: str) -> Field:
-    none_label = question.none.label.get(audience) if question.none else "None of these"
+    none_label = question.none.label.get(audience) if question.none else _("None of these")
     return SelectMultipleField(
         question.text.get(audience),
         choices=_choices(question.all_options, audience),
         validators=[
-            ChoiceRequired(CHOOSE_SOME.format(none=none_label, question=question.text.get(audience))),
+            ChoiceRequired(later(CHOOSE_SOME, none=none_label, question=question.text.get(audience))),
             _exclusive_none(question, audience),
         ],
-        invalid_choice_message=NOT_OFFERED,
+        invalid_choice_message=later(NOT_OFFERED),
     )
 
 
@@ -128,10 +128,10 @@ def start_class(bank: Bank) -> type[StartForm]:
 
     class Start(StartForm):
         audience = Radio(
-            "Who is this check for?",
+            later("Who is this check for?"),
             choices=[SelectChoice(a.id, a.label) for a in bank.audiences],
-            validators=[ChoiceRequired("Select who this check is for")],
-            invalid_choice_message=NOT_OFFERED,
+            validators=[ChoiceRequired(later("Select who this check is for"))],
+            invalid_choice_message=later(NOT_OFFERED),
         )
 
     return Start

@@ -12,19 +12,29 @@ from datetime import datetime
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
+
 from .bank import UNSURE, Bank, Question, questions_in
 from .rules import Answer, Report, relevant_answers, truth
+from .words import N_, _
 
 AUDIENCE = "counselor"
 DEFAULT_TIMEZONE = "America/New_York"
 STATUS = {
-    "reported": "Reported",
-    "not_sure": "Not sure",
-    "not_reported": "Not reported",
-    "not_asked": "Not asked",
+    "reported": N_("Reported"),
+    "not_sure": N_("Not sure"),
+    "not_reported": N_("Not reported"),
+    "not_asked": N_("Not asked"),
 }
-LEVEL_NAMES = {"emergency": "Emergency", "urgent": "Urgent", "talk_soon": "Talk soon", "info": "Good to know"}
-DISCLAIMER = "Screening only, not a diagnosis. It shows patterns worth exploring, not a count or a severity."
+LEVEL_NAMES = {
+    "emergency": N_("Emergency"),
+    "urgent": N_("Urgent"),
+    "talk_soon": N_("Talk soon"),
+    "info": N_("Good to know"),
+}
+DISCLAIMER = N_(
+    "Screening only, not a diagnosis. It shows patterns worth exploring, not a count or a severity."
+)
 
 
 @dataclass(frozen=True)
@@ -50,7 +60,7 @@ class AreaRow:
     @property
     def status_text(self) -> str:
         """Return the status in words."""
-        return STATUS[self.status]
+        return _(STATUS[self.status])
 
 
 @dataclass(frozen=True)
@@ -80,9 +90,11 @@ def local_now(timezone: str) -> datetime:
     return datetime.now(ZoneInfo(timezone))
 
 
-def local_date(moment: datetime) -> str:
-    """Return a date as people write it: 25 November 2026."""
-    return f"{moment.day} {moment:%B %Y}"
+def local_date(moment: datetime, language: str = "en") -> str:
+    """Return a date as people write it: 25 November 2026, 25 de noviembre de 2026."""
+    if language == "en":
+        return f"{moment.day} {moment:%B %Y}"
+    return str(format_date(moment, "long", locale=language))
 
 
 def summary_questions(bank: Bank) -> tuple[Question, ...]:
@@ -145,7 +157,7 @@ def build(bank: Bank, raw_answers: Mapping[str, Answer], report: Report) -> Inta
         for q in bank.questions.values()
         if q.id in answers and UNSURE in (a if isinstance(a := answers[q.id], tuple) else (a,))
     )
-    patterns = tuple((LEVEL_NAMES[f.level], f.title) for f in report.findings)
+    patterns = tuple((_(LEVEL_NAMES[f.level]), f.title) for f in report.findings)
     shown = {row.question_id for row in summary}
     shown |= {t.question_id for area in report.areas for t in area.triggers}
     shown_before = {}
@@ -158,26 +170,26 @@ def build(bank: Bank, raw_answers: Mapping[str, Answer], report: Report) -> Inta
 def as_text(intake: Intake, date: str) -> str:
     """Return the record as plain text, to paste into case notes."""
     lines = [
-        "Opioid use check: intake screening summary",
-        f"Date: {date}",
-        DISCLAIMER,
+        _("Opioid use check: intake screening summary"),
+        _("Date: %(date)s", date=date),
+        _(DISCLAIMER),
         "",
-        "SUMMARY",
+        _("SUMMARY"),
     ]
-    lines += [f"- {row.label}: {row.answer}" for row in intake.summary] or ["- No answers"]
-    lines += ["", "AREAS TO EXPLORE IN A FULL ASSESSMENT"]
+    lines += [f"- {row.label}: {row.answer}" for row in intake.summary] or ["- " + _("No answers")]
+    lines += ["", _("AREAS TO EXPLORE IN A FULL ASSESSMENT")]
     for area in intake.areas:
         line = f"- {area.name}: {area.status_text}"
         if area.unsure_items:
             line += f" ({'; '.join(area.unsure_items)})"
         if area.note:
-            line += f". Note: {area.note}"
+            line += ". " + _("Note: %(note)s", note=area.note)
         lines.append(line)
-    lines += ["", "PATTERNS WORTH EXPLORING"]
+    lines += ["", _("PATTERNS WORTH EXPLORING")]
     lines += [f"- {level}: {title}" for level, title in intake.patterns] or [
-        "- None of the answers matched the patterns this check looks for (not an all-clear)."
+        "- " + _("None of the answers matched the patterns this check looks for (not an all-clear).")
     ]
     if intake.unsure:
-        lines += ["", "TO FOLLOW UP (answered “Not sure”)"]
+        lines += ["", _("TO FOLLOW UP (answered “Not sure”)")]
         lines += [f"- {row.label}" for row in intake.unsure]
     return "\n".join(lines) + "\n"

@@ -12,90 +12,9 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from .bank import AllOf, AnswerIs, Bank, Condition, Resource, Source
+from .regions import Region
 from .rules import Answers, FindingResult, Report, Trigger
-
-# --- regions ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Region:
-    """Which emergency number and helplines lead where the site is deployed."""
-
-    code: str
-    name: str
-    emergency: str  # the emergency number
-    crisis: str  # a line to call (or text) in a crisis
-    crisis_label: str  # what the strip calls it
-    crisis_short: str
-    talk: str  # a free line to talk things through
-    talk_short: str
-    spotter: str | None  # someone stays on the line while a person uses
-    lead: tuple[str, ...]  # helplines that come first on every results page
-
-    def local(self, resource_id: str) -> str | None:
-        """Return this region's counterpart of a US resource id (None: there is none)."""
-        swap = {
-            "emergency_911": self.emergency,
-            "lifeline_988": self.crisis,
-            "samhsa_helpline": self.talk,
-            "never_use_alone": self.spotter,
-        }
-        return swap.get(resource_id, resource_id) if self.code != "US" else resource_id
-
-
-REGIONS: Mapping[str, Region] = MappingProxyType(
-    {
-        "US": Region(
-            "US",
-            "United States",
-            "emergency_911",
-            "lifeline_988",
-            "Suicide or crisis",
-            "988",
-            "samhsa_helpline",
-            "SAMHSA",
-            "never_use_alone",
-            (),
-        ),
-        "CA": Region(
-            "CA",
-            "Canada",
-            "ca_911",
-            "ca_988",
-            "Suicide or crisis",
-            "9-8-8",
-            "ca_988",
-            "9-8-8",
-            "ca_nors",
-            ("ca_988", "ca_911", "ca_nors"),
-        ),
-        "UK": Region(
-            "UK",
-            "United Kingdom",
-            "uk_999",
-            "uk_samaritans",
-            "To talk to someone",
-            "Samaritans",
-            "uk_frank",
-            "FRANK",
-            None,
-            ("uk_999", "uk_samaritans", "uk_frank"),
-        ),
-    }
-)
-
-
-def region_problem(code: object, bank: Bank) -> str | None:
-    """Return why a SCREENER_REGION value cannot be used, or None when it can."""
-    if code not in REGIONS:
-        return f"unknown region {code!r} in SCREENER_REGION: use one of {', '.join(REGIONS)}"
-    region = REGIONS[str(code)]
-    needed = [region.emergency, region.crisis, region.talk, *region.lead]
-    missing = [r for r in needed + [region.spotter or region.talk] if r not in bank.resources]
-    if missing:
-        return f"the question bank has no helpline {', '.join(missing)} for region {code}"
-    return None
-
+from .words import N_, _, ngettext
 
 # --- actions ----------------------------------------------------------------------------
 
@@ -143,51 +62,60 @@ SKIP_ACTIONS = {"other": {"spotter"}, "counselor": {"spotter"}}
 ACTION_WORDS: Mapping[str, Mapping[str, tuple[str, str]]] = MappingProxyType(
     {
         "crisis": {
-            "self": ("Talk to someone now: free, any hour", "A crisis counselor listens, day or night."),
-            "other": ("Talk to someone today: free, any hour", "A crisis counselor can help you and them."),
-            "counselor": ("Connect the client with a crisis line", "Free, any hour, call or text."),
+            "self": (
+                N_("Talk to someone now: free, any hour"),
+                N_("A crisis counselor listens, day or night."),
+            ),
+            "other": (
+                N_("Talk to someone today: free, any hour"),
+                N_("A crisis counselor can help you and them."),
+            ),
+            "counselor": (N_("Connect the client with a crisis line"), N_("Free, any hour, call or text.")),
         },
         "emergency": {
             "other": (
-                "If they will not wake, call at once",
-                "Slow or no breathing, blue lips: call, and give naloxone.",
+                N_("If they will not wake, call at once"),
+                N_("Slow or no breathing, blue lips: call, and give naloxone."),
             ),
         },
         "naloxone": {
             "self": (
-                "Get naloxone today",
-                "Pharmacies sell it without a prescription. Keep it close, and show others where.",
+                N_("Get naloxone today"),
+                N_("Pharmacies sell it without a prescription. Keep it close, and show others where."),
             ),
-            "other": ("Get naloxone today", "Keep it at home, and learn the signs of an overdose."),
-            "counselor": ("Give or prescribe naloxone today", "Teach the client and family how to use it."),
+            "other": (N_("Get naloxone today"), N_("Keep it at home, and learn the signs of an overdose.")),
+            "counselor": (
+                N_("Give or prescribe naloxone today"),
+                N_("Teach the client and family how to use it."),
+            ),
         },
         "spotter": {
             "self": (
-                "Never use alone",
-                "Call first: someone stays on the line and sends help if you stop answering.",
+                N_("Never use alone"),
+                N_("Call first: someone stays on the line and sends help if you stop answering."),
             ),
         },
         "talk": {
             "self": (
-                "Talk it through: {talk}, free, any hour",
-                "Ask about treatment and support near you. Private.",
+                N_("Talk it through: {talk}, free, any hour"),
+                N_("Ask about treatment and support near you. Private."),
             ),
             "other": (
-                "Talk it through: {talk}, free, any hour",
-                "Family members can call too, about how to help.",
+                N_("Talk it through: {talk}, free, any hour"),
+                N_("Family members can call too, about how to help."),
             ),
             "counselor": (
-                "Referral line: {talk}, free, any hour",
-                "Treatment and support services near the client.",
+                N_("Referral line: {talk}, free, any hour"),
+                N_("Treatment and support services near the client."),
             ),
         },
         "prescriber": {
             "self": (
-                "Talk with your prescriber before changing the dose",
-                "Do not raise it or stop suddenly on your own.",
+                N_("Talk with your prescriber before changing the dose"),
+                N_("Do not raise it or stop suddenly on your own."),
             ),
-            "other": ("Encourage a talk with their prescriber", "Before any change to the dose."),
-            "counselor": ("Coordinate with the prescriber", "Before any change to the dose."),
+            "other": (N_("Encourage a talk with their prescriber"), N_("Before any change to the dose.")),
+            "counselor": (N_("Coordinate with the prescriber"), N_("Before any change to the dose.")),
         },
     }
 )
@@ -197,11 +125,11 @@ def _action(key: str, audience: str, region: Region, bank: Bank) -> Action | Non
     words = ACTION_WORDS.get(key, {}).get(audience)
     if words is None:
         return None
-    title, detail = (w.format(talk=region.talk_short) for w in words)
+    title, detail = (_(w).format(talk=region.talk_short) for w in words)
     if key == "naloxone":
-        return Action(key, title, detail, learn="overdose", link_text="How to get and use it")
+        return Action(key, title, detail, learn="overdose", link_text=_("How to get and use it"))
     if key == "prescriber":
-        return Action(key, title, detail, learn="tolerance", link_text="What to ask")
+        return Action(key, title, detail, learn="tolerance", link_text=_("What to ask"))
     resource_id = {
         "crisis": region.crisis,
         "emergency": region.emergency,
@@ -234,35 +162,73 @@ def actions(report: Report, audience: str, region: Region, bank: Bank, most: int
 
 # --- what the answers show --------------------------------------------------------------
 
-WHO = {
-    "self": "Your answers show",
-    "other": "What you have seen or been told shows",
-    "counselor": "The client’s answers show",
+# What the answers show, in whole sentences (so each language can order its own words).
+NOTHING = {
+    "self": N_("Your answers did not match the patterns this check looks for."),
+    "other": N_("What you told us did not match the patterns this check looks for."),
+    "counselor": N_("The client’s answers did not match the patterns this check looks for."),
 }
-PATTERN = {"self": "worth talking about", "other": "worth talking about", "counselor": "worth exploring"}
-NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+NUMBERS = (
+    N_("no"),
+    N_("one"),
+    N_("two"),
+    N_("three"),
+    N_("four"),
+    N_("five"),
+    N_("six"),
+    N_("seven"),
+    N_("eight"),
+    N_("nine"),
+    N_("ten"),
+)
 
 
-def _count(n: int, word: str) -> str:
-    return f"{NUMBERS[n] if n < len(NUMBERS) else n} {word}{'' if n == 1 else 's'}"
+def _number(n: int) -> str:
+    return _(NUMBERS[n]) if n < len(NUMBERS) else str(n)
+
+
+def _patterns(n: int, audience: str) -> str:
+    words = _number(n)
+    if audience == "self":
+        return ngettext(
+            "Your answers show one pattern worth talking about",
+            "Your answers show %(words)s patterns worth talking about",
+            n,
+            words=words,
+        )
+    if audience == "other":
+        return ngettext(
+            "What you have seen or been told shows one pattern worth talking about",
+            "What you have seen or been told shows %(words)s patterns worth talking about",
+            n,
+            words=words,
+        )
+    return ngettext(
+        "The client’s answers show one pattern worth exploring",
+        "The client’s answers show %(words)s patterns worth exploring",
+        n,
+        words=words,
+    )
 
 
 def meaning(report: Report, audience: str) -> str:
     """Say in one plain sentence what the answers show: how many patterns, how pressing."""
     findings = report.findings
     if not findings:
-        return {
-            "self": "Your answers did not match the patterns this check looks for.",
-            "other": "What you told us did not match the patterns this check looks for.",
-            "counselor": "The client’s answers did not match the patterns this check looks for.",
-        }[audience]
+        return _(NOTHING[audience])
+    sentence = _patterns(len(findings), audience)
     urgent = sum(1 for f in findings if f.level in {"emergency", "urgent"})
-    sentence = f"{WHO[audience]} {_count(len(findings), 'pattern')} {PATTERN[audience]}"
-    if urgent:
-        today = "needs" if urgent == 1 else "need"
-        sentence += f", and {'it' if len(findings) == 1 else NUMBERS[urgent] if urgent < 11 else urgent}"
-        sentence += f"{'' if len(findings) == 1 else ' of them'} {today} action today"
-    return sentence + "."
+    if not urgent:
+        return _("%(sentence)s.", sentence=sentence)
+    if len(findings) == 1:
+        return _("%(sentence)s, and it needs action today.", sentence=sentence)
+    return ngettext(
+        "%(sentence)s, and one of them needs action today.",
+        "%(sentence)s, and %(words)s of them need action today.",
+        urgent,
+        sentence=sentence,
+        words=_number(urgent),
+    )
 
 
 # --- help that fits the reader ----------------------------------------------------------
@@ -322,7 +288,8 @@ class Card:
     sources: tuple[int, ...]  # numbers in the page's one list of sources
 
 
-FIRST_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+# A sentence ends at . ! or ? before a capital (or Spanish ¿ ¡, or an accented capital).
+FIRST_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÁÉÍÓÚÑ¿¡])")
 
 
 def _direct_questions(condition: Condition) -> set[str]:

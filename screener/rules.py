@@ -23,7 +23,8 @@ class Trigger:
 
     question_id: str
     question: str
-    answer: str
+    answer: str  # in the audience's words and the bank's language
+    is_yes: bool = False  # the answer was "yes" (the counselor's printout leaves those out)
 
 
 @dataclass(frozen=True)
@@ -200,7 +201,9 @@ class _Triggers:
             if trigger is None:
                 question = self.bank.questions[qid]
                 answer = describe_answer(question, self.answers[qid], self.audience)
-                trigger = self.described[qid] = Trigger(qid, question.text.get(self.audience), answer)
+                trigger = self.described[qid] = Trigger(
+                    qid, question.text.get(self.audience), answer, self.answers[qid] == "yes"
+                )
             found[qid] = trigger
         return tuple(found.values())
 

@@ -98,6 +98,7 @@ SHAPES: Mapping[str, Callable[[Any], bool]] = {
     answers.ACKNOWLEDGED: lambda v: isinstance(v, str),
     answers.LAST_SEEN: _is_int,
     answers.CREATED: _is_int,
+    answers.LANGUAGE: _is_int,
     BINDING: lambda v: isinstance(v, str),
     "csrf_token": lambda v: isinstance(v, str),
     "_flashes": _is_flashes,

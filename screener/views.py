@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any, Concatenate, ParamSpec
 
 from flask import (
@@ -22,21 +23,24 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
-from . import answers, forms, intake, journey, plan, rules
+from . import answers, forms, i18n, intake, journey, plan, regions, rules
 from .bank import Bank, Finding, Resource, tel_uri
 from .security import csrf_exempt
+from .words import N_, _, ngettext
 
 bp = Blueprint("screener", __name__)
 
 NOTICES = {
-    "unreadable": "We could not read the answers saved in this browser, so we started fresh.",
-    "changed": "The questions have changed since you started, so we started fresh.",
-    "idle": "For your privacy, your answers were cleared after a time with no activity.",
-    "lifetime": "For your privacy, answers are cleared {lifetime} after a check starts, so we started fresh.",
-    "cleared": "Your answers have been cleared from this browser.",
+    "unreadable": N_("We could not read the answers saved in this browser, so we started fresh."),
+    "changed": N_("The questions have changed since you started, so we started fresh."),
+    "idle": N_("For your privacy, your answers were cleared after a time with no activity."),
+    "lifetime": N_(
+        "For your privacy, answers are cleared {lifetime} after a check starts, so we started fresh."
+    ),
+    "cleared": N_("Your answers have been cleared from this browser."),
 }
-CHOOSE_FIRST = "Choose who this check is for to begin."
-TAMPERED = (
+CHOOSE_FIRST = N_("Choose who this check is for to begin.")
+TAMPERED = N_(
     "This form came back with something we did not send, so nothing was saved. "
     "Check your answers and press Continue again."
 )
@@ -47,8 +51,7 @@ SESSIONLESS = frozenset({"static", "screener.fhir_questionnaire", "screener.fhir
 
 def get_bank() -> Bank:
     """Return the bank loaded at start-up."""
-    bank: Bank = current_app.extensions["bank"]
-    return bank
+    return i18n.bank()
 
 
 @bp.before_app_request
@@ -58,21 +61,25 @@ def keep_session_fresh() -> None:
         return
     if getattr(session, "reset_reason", None):
         session.reset_reason = None  # type: ignore[attr-defined]
-        flash(NOTICES["unreadable"])
+        flash(notice("unreadable"))
     config = current_app.config
     reason = answers.check_fresh(
         session, get_bank(), int(config["IDLE_MINUTES"]) * 60, int(config["LIFETIME_MINUTES"]) * 60
     )
     if reason:
-        flash(NOTICES[reason].format(lifetime=duration(int(config["LIFETIME_MINUTES"]))))
+        flash(notice(reason, lifetime=duration(int(config["LIFETIME_MINUTES"]))))
+
+
+def notice(key: str, **fields: str) -> str:
+    """One of the NOTICES, in the reader's language."""
+    return _(NOTICES[key]).format(**fields)
 
 
 def duration(minutes: int) -> str:
     """Say a number of minutes in words: "30 minutes", "1 hour", "2 hours"."""
     if minutes % 60:
-        return f"{minutes} minutes"
-    hours = minutes // 60
-    return f"{hours} hour{'s' if hours != 1 else ''}"
+        return ngettext("%(num)s minute", "%(num)s minutes", minutes)
+    return ngettext("%(num)s hour", "%(num)s hours", minutes // 60)
 
 
 # A full phone number written in a sentence, like 1-800-662-4357.
@@ -99,9 +106,9 @@ def here(text: str) -> str:
     return text if phone == "911" else EMERGENCY_IN_TEXT.sub(phone, text)
 
 
-def get_region() -> plan.Region:
+def get_region() -> regions.Region:
     """Return the region the site is deployed for (checked at start-up)."""
-    return plan.REGIONS[current_app.config["REGION"]]
+    return regions.REGIONS[current_app.config["REGION"]]
 
 
 def local_resources(ids: Iterable[str]) -> list[Resource]:
@@ -132,9 +139,12 @@ P = ParamSpec("P")
 
 
 def form_classes() -> forms.FormClasses:
-    """Return the form classes of the bank `get_bank` returns, built once per page and audience."""
-    classes: forms.FormClasses = current_app.extensions["forms"]
-    return classes
+    """Return the app's form classes, built once per page and audience, in the page's language.
+
+    A language whose bank could not be built (no compiled catalog) has the English ones.
+    """
+    built: dict[str, forms.FormClasses] = current_app.extensions["forms"]
+    return built.get(i18n.current(), built[i18n.LANGUAGES[0]])
 
 
 def saved_answers() -> answers.Saved | None:
@@ -176,7 +186,7 @@ def audience_chosen(view: Callable[Concatenate[answers.Saved, P], Any]) -> Calla
     def guarded(*args: P.args, **kwargs: P.kwargs) -> Any:
         saved = saved_answers()
         if saved is None:
-            flash(CHOOSE_FIRST)
+            flash(_(CHOOSE_FIRST))
             return redirect(url_for(".start"))
         return view(saved, *args, **kwargs)
 
@@ -260,7 +270,7 @@ def section(saved: answers.Saved, section_id: str) -> Any:
         number=parts.index(section_id) + 1,
         total=len(parts),
         back=back,
-        tampered=TAMPERED if form.tampered else None,
+        tampered=_(TAMPERED) if form.tampered else None,
     ), (400 if request.method == "POST" else 200)
 
 
@@ -327,7 +337,7 @@ def results(saved: answers.Saved) -> Any:
             helplines=plan.helplines(report, saved.answers, saved.audience, get_region(), bank),
         )
     learn = {f.id: bank.learn[f.finding.learn] for f in report.findings if f.finding.learn}
-    today = intake.local_date(intake.local_now(current_app.config["TIMEZONE"]))
+    today = intake.local_date(intake.local_now(current_app.config["TIMEZONE"]), i18n.current())
     record = notes_text = None
     if saved.audience == intake.AUDIENCE:
         record = intake.build(bank, path.answers, report)
@@ -348,7 +358,7 @@ def results(saved: answers.Saved) -> Any:
 @csrf_exempt
 def exit_page() -> Response:
     """Leave at once: forget everything and go to a neutral site (works even if stale)."""
-    answers.clear(session)
+    session.clear()  # the language too: nothing of the visit is left in the browser
     return redirect(current_app.config["EXIT_URL"], 303)
 
 
@@ -368,7 +378,7 @@ def clear_confirm() -> str:
 def clear() -> Response:
     """Forget everything; like Exit it must work on a page left open for hours."""
     answers.clear(session)
-    flash(NOTICES["cleared"])
+    flash(notice("cleared"))
     return redirect(url_for(".start"), 303)
 
 
@@ -406,4 +416,14 @@ def cover_tracks() -> str:
 
 @bp.get("/about")
 def about() -> str:
-    return render_template("about.html")
+    return render_template("about.html", reviewed=reviewed_on(str(current_app.config["CONTENT_REVIEWED"])))
+
+
+def reviewed_on(setting: str) -> str:
+    """SCREENER_CONTENT_REVIEWED in the reader's language ("25 November 2026" or 2026-11-25)."""
+    for pattern in ("%d %B %Y", "%Y-%m-%d"):
+        try:
+            return intake.local_date(datetime.strptime(setting, pattern), i18n.current())
+        except ValueError:
+            continue
+    return setting  # written some other way: shown as it is

@@ -6,12 +6,14 @@ from collections import Counter
 
 from bs4 import BeautifulSoup
 
+from screener.i18n import LANGUAGES
+
 
 def page_problems(html: str, csrf: bool = True) -> list[str]:
     """Return what is wrong with a page's structure (empty when it is sound)."""
     soup = BeautifulSoup(html, "html.parser")
     problems = []
-    if soup.html is None or soup.html.get("lang") != "en":
+    if soup.html is None or soup.html.get("lang") not in LANGUAGES:
         problems.append("no <html lang>")
     if not (soup.title and soup.title.get_text(strip=True)):
         problems.append("no <title>")

@@ -178,12 +178,12 @@ def test_warm_up_compiles_every_template_and_page_form() -> None:
     cache = app.jinja_env.cache
     assert cache is not None
     assert {key[1] for key in cache.keys()} >= set(app.jinja_env.list_templates())
-    bank = app.extensions["bank"]
-    built = app.extensions["forms"].pages
-    for section in bank.sections:
-        for audience in bank.audience_ids:
-            if section.for_audience(audience):
-                assert (audience, tuple(q.id for q in section.for_audience(audience))) in built
+    for language, bank in app.extensions["banks"].items():  # every page's form, in every language
+        built = app.extensions["forms"][language].pages
+        for section in bank.sections:
+            for audience in bank.audience_ids:
+                if section.for_audience(audience):
+                    assert (audience, tuple(q.id for q in section.for_audience(audience))) in built
 
 
 def test_shared_form_classes_show_each_person_only_their_own_answers(bank: Bank) -> None:
@@ -197,7 +197,7 @@ def test_shared_form_classes_show_each_person_only_their_own_answers(bank: Bank)
         sent = client.post(f"/questions/{section.id}", data={q.id: answer for q in questions})
         assert sent.status_code == 303
         pages[answer] = client.get(f"/questions/{section.id}").get_data(as_text=True)
-    assert len(app.extensions["forms"].pages) == 1  # one class served both people
+    assert len(app.extensions["forms"]["en"].pages) == 1  # one class served both people
     for answer, other in (("unsure", "no"), ("no", "unsure")):
         checked = re.findall(r'<input[^>]*value="(\w+)"[^>]*checked', pages[answer])
         assert checked and set(checked) == {answer}, (answer, checked)

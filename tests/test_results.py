@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 
 from screener import plan, rules
 from screener.bank import Bank
+from screener.regions import REGIONS
 from tests.helpers import HEAVY_BUYER, TWO_PATTERNS, Walker, heavy_walks, make_app, now_url
 
 WALKS = ["buyer", "parent", "intake"]
@@ -216,11 +217,11 @@ def report_for(bank: Bank, audience: str, answers: dict[str, Any]) -> rules.Repo
     return rules.evaluate(bank, clean, audience)
 
 
-@pytest.mark.parametrize("region", sorted(plan.REGIONS))
+@pytest.mark.parametrize("region", sorted(REGIONS))
 def test_every_region_gives_actions_with_someone_to_call(bank: Bank, region: str) -> None:
     for audience, answers in heavy_walks(bank).values():
         report = report_for(bank, audience, answers)
-        actions = plan.actions(report, audience, plan.REGIONS[region], bank)
+        actions = plan.actions(report, audience, REGIONS[region], bank)
         assert 1 <= len(actions) <= 3 and any(a.resource for a in actions)
         assert len({a.key for a in actions}) == len(actions)
 

@@ -721,6 +721,15 @@ PEOPLE: list[Person] = [
         must={"in_treatment"},
         say=("take-home doses locked up",),
     ),
+    # A family member reads steps written for them, not the patient's own.
+    Person(
+        "partner of a pain patient whose pain spread on opioids",
+        "other",
+        {**PAIN_PATIENT, "pain_spread": "yes"},
+        must={"hyperalgesia"},
+        say=("encourage them to talk with their prescriber",),
+        never_say=("talk with your prescriber", "do not raise the dose on your own"),
+    ),
     # 22. What a family member found.
     Person(
         "parent who found burnt foil and cut straws",
@@ -1164,3 +1173,18 @@ def test_crisis_wording_is_plain_and_never_forbidden() -> None:
     assert not [(where, text) for where, text in texts if forbidden_in(text)]
     too_hard = [(where, text, round(grade(text), 1)) for where, text in texts if grade(text) > MAX_GRADE]
     assert not too_hard
+
+
+def test_every_page_that_says_what_to_do_in_an_overdose_says_all_of_it() -> None:
+    """A parent who opens "Learn more" mid-crisis reads the same complete steps as the 911 page."""
+    learn = " ".join(b.text or " ".join(b.items) for b in BANK.learn["overdose"].body)
+    needed = ("new device in the other nostril", "every 2 to 3 minutes", "rescue breaths", "onto their side")
+    assert [words for words in needed if words not in learn] == []
+    samaritan = [
+        text
+        for finding in BANK.findings
+        for steps in (finding.steps.by_audience.values())
+        for text in (*steps, *(b.text for b in finding.more), *(i for b in finding.more for i in b.items))
+        if "Good Samaritan" in text
+    ]
+    assert samaritan and all("some drug charges" in text for text in samaritan), samaritan

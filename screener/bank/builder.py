@@ -171,7 +171,7 @@ class Builder(Checks):
                 self.problem(where, "a yesno question has fixed options (yes, no, not sure)")
             options = tuple(
                 Option(v, Text(MappingProxyType({a: label for a in self.audience_ids})))
-                for v, label in zip(YESNO_VALUES, ("Yes", "No", "Not sure"), strict=True)
+                for v, label in zip(YESNO_VALUES, self.yesno_labels, strict=True)
             )
         else:
             options = self.build_options(entry.get("options"), f"{where}.options", audiences)

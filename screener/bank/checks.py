@@ -37,8 +37,10 @@ def kind_of(value: Any) -> str:
 class Checks:
     """Collect every problem with its place while reading the pieces of the raw data."""
 
-    def __init__(self, data: Any) -> None:
+    def __init__(self, data: Any, yesno_labels: tuple[str, str, str] = ("Yes", "No", "Not sure")) -> None:
         self.data = data
+        # The fixed options of a yes/no question, in the bank's language.
+        self.yesno_labels = yesno_labels
         self.problems: list[str] = []
         self.questions: dict[str, Question] = {}
         self.audience_ids: tuple[str, ...] = AUDIENCES

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
+from typing import Any
 
 AUDIENCES: tuple[str, ...] = ("self", "other", "counselor")
 LEVELS: tuple[str, ...] = ("emergency", "urgent", "talk_soon", "info")
@@ -158,6 +159,10 @@ class Question:
     def values(self) -> frozenset[str]:
         """Return every value this question accepts."""
         return frozenset(option.value for option in self.all_options)
+
+    def structure(self) -> tuple[Any, ...]:
+        """Everything but the words (see Bank.structure)."""
+        return (self.id, self.type, self.audiences, self.when, self.values, self.summary)
 
     @cached_property
     def _by_value(self) -> dict[str, Option]:
@@ -341,6 +346,27 @@ class Bank:
     def audience_ids(self) -> frozenset[str]:
         """Return the ids of the audiences."""
         return frozenset(a.id for a in self.audiences)
+
+    def structure(self) -> tuple[Any, ...]:
+        """Everything but the words: ids, types, values, conditions, links and numbers.
+
+        A bank in another language must have exactly the same structure as the English one.
+        """
+        return (
+            self.version,
+            self.fingerprint,
+            tuple(a.id for a in self.audiences),
+            tuple((a.id, a.when, a.note_when) for a in self.areas),
+            tuple((s.id, s.when, tuple(q.structure() for q in s.questions)) for s in self.sections),
+            tuple(
+                (f.id, f.level, f.when, f.audiences, f.learn, f.resources, f.sources, f.ends, f.interrupt)
+                + tuple(p.when for p in f.parts)
+                for f in self.findings
+            ),
+            tuple((p.id, p.sources) for p in self.learn.values()),
+            tuple((r.id, r.phone, r.tty, r.sms, r.url, r.region, r.sources) for r in self.resources.values()),
+            self.default_resources,
+        )
 
     def summary(self) -> str:
         """Return a one-line description of the bank."""

@@ -60,16 +60,21 @@ def read_yaml(text: str) -> Any:
         raise BankError([f"YAML error: {error}"]) from None
 
 
-def load(path: str | Path | None = None) -> Bank:
-    """Load and check a bank file; raise BankError listing every problem."""
+def read(path: str | Path | None = None) -> Any:
+    """Read a bank file's YAML data; raise BankError when it cannot be read or parsed."""
     path = Path(path) if path else DEFAULT_PATH
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise BankError([f"{path}: cannot read the file ({error})"]) from None
-    return parse(read_yaml(text))
+    return read_yaml(text)
 
 
-def parse(data: Any) -> Bank:
+def load(path: str | Path | None = None) -> Bank:
+    """Load and check a bank file; raise BankError listing every problem."""
+    return parse(read(path))
+
+
+def parse(data: Any, yesno_labels: tuple[str, str, str] = ("Yes", "No", "Not sure")) -> Bank:
     """Build a Bank from already-parsed YAML data; raise BankError listing every problem."""
-    return Builder(data).build()
+    return Builder(data, yesno_labels).build()

@@ -7,20 +7,23 @@
     var status = button.parentNode.querySelector(".js-copy-status");
     if (!box) { return; }
     button.hidden = false;
+    // The messages come from the page, in its language (the English ones stand in).
+    function say(name, english) { return button.getAttribute("data-" + name) || english; }
     function done(message) { if (status) { status.textContent = message; } }
     button.addEventListener("click", function () {
       box.focus();
       box.select();
       if (navigator.clipboard && window.isSecureContext) {
         navigator.clipboard.writeText(box.value).then(
-          function () { done("Copied. Paste it into your notes."); },
-          function () { done("Could not copy. The text is selected: press Ctrl+C or Cmd+C."); }
+          function () { done(say("copied", "Copied. Paste it into your notes.")); },
+          function () { done(say("failed", "Could not copy. The text is selected: press Ctrl+C or Cmd+C.")); }
         );
         return;
       }
       var copied = false;
       try { copied = document.execCommand("copy"); } catch (error) { copied = false; }
-      done(copied ? "Copied. Paste it into your notes." : "The text is selected: press Ctrl+C or Cmd+C.");
+      done(copied ? say("copied", "Copied. Paste it into your notes.")
+        : say("selected", "The text is selected: press Ctrl+C or Cmd+C."));
     });
   });
 })();

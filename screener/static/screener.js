@@ -16,7 +16,7 @@
     if (!exitUrl || !window.fetch) { return; }  // the plain form does the work
     if (event) { event.preventDefault(); }
     document.documentElement.className += " is-exiting";
-    document.title = "Loading";
+    document.title = exitForm.getAttribute("data-exit-title") || "Loading";
     try {
       fetch(exitForm.action, {
         method: "POST", credentials: "same-origin", keepalive: true, redirect: "manual"

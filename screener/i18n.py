@@ -1,0 +1,94 @@
+"""Languages: which one a request is in, how a person switches, and the bank in each.
+
+The first visit follows the browser's Accept-Language; "Español / English" in the header sets
+the language for the rest of the visit (kept in the session, so the answers stay). The words
+of the app come from the `messages` catalogs, the bank's from the `bank` catalogs
+(screener/bank/i18n.py); docs/translating.md says how to add a language.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Flask, current_app, redirect, request, session
+from flask_babel import Babel, get_locale, gettext
+from werkzeug.wrappers import Response
+
+from . import answers, paths
+from .bank import Bank
+
+# The first is the language questions.yaml and the templates are written in.
+LANGUAGES = ("en", "es")
+# Each language's name in itself, for the switch.
+NAMES = {"en": "English", "es": "Español"}
+DIRECTORY = paths.PACKAGE / "translations"
+# ?lang=xx on any page switches (the page is then shown again without it).
+SWITCH = "lang"
+# The default SITE_NAME (screener/__init__.py); a deployment's own name is shown as it is.
+SITE_NAME = "Health check"
+
+log = logging.getLogger(__name__)
+
+
+def select() -> str:
+    """The language of this request: the person's choice, else the browser's, else English."""
+    offered = tuple(current_app.extensions["banks"])  # a language whose bank failed is left out
+    index = session.get(answers.LANGUAGE)
+    if isinstance(index, int) and 0 <= index < len(LANGUAGES) and LANGUAGES[index] in offered:
+        return LANGUAGES[index]
+    return request.accept_languages.best_match(offered) or LANGUAGES[0]
+
+
+def current() -> str:
+    """The language code of the current request ("en" outside one)."""
+    return str(get_locale() or LANGUAGES[0])
+
+
+def bank() -> Bank:
+    """The bank in the current request's language."""
+    banks: dict[str, Bank] = current_app.extensions["banks"]
+    return banks[current()]
+
+
+def switch() -> Response | None:
+    """Keep a language chosen with ?lang=xx and show the same page again without it."""
+    if request.method != "GET" or SWITCH not in request.args:
+        return None
+    choice = request.args.get(SWITCH, "")
+    if choice in LANGUAGES:
+        session[answers.LANGUAGE] = LANGUAGES.index(choice)
+    query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k != SWITCH])
+    return redirect(request.path + (f"?{query}" if query else ""), 303)
+
+
+def others() -> list[dict[str, str]]:
+    """The languages a person can switch to from this page, with the link to each."""
+    return [
+        {"code": code, "name": NAMES[code], "href": f"{request.path}?{SWITCH}={code}"}
+        for code in current_app.extensions["banks"]
+        if code != current()
+    ]
+
+
+def site_name() -> str:
+    """The site's name for the header and titles: the default one in the page's language."""
+    name = str(current_app.config.get("SITE_NAME") or SITE_NAME)
+    return gettext("Health check") if name == SITE_NAME else name
+
+
+def install(app: Flask, problems: list[str]) -> None:
+    """Set up Flask-Babel and the switch; log (without any answer) what is not translated."""
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", LANGUAGES[0])
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(DIRECTORY)
+    Babel(app, locale_selector=select)
+    for problem in problems[:5]:
+        log.warning("translation: %s", problem)
+    if len(problems) > 5:
+        log.warning("translation: %d more problems; run flask bank check", len(problems) - 5)
+    app.before_request(switch)
+
+    @app.context_processor
+    def languages() -> dict[str, Any]:
+        return {"language": current(), "other_languages": others(), "site_name": site_name()}
