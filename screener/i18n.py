@@ -89,6 +89,13 @@ def install(app: Flask, problems: list[str]) -> None:
         log.warning("translation: %d more problems; run flask bank check", len(problems) - 5)
     app.before_request(switch)
 
+    @app.after_request
+    def vary(response: Response) -> Response:
+        # A page's words follow Accept-Language when no language was chosen: say so to caches.
+        if response.mimetype == "text/html":
+            response.vary.add("Accept-Language")
+        return response
+
     @app.context_processor
     def languages() -> dict[str, Any]:
         return {"language": current(), "other_languages": others(), "site_name": site_name()}

@@ -372,3 +372,11 @@ def test_dates_are_written_in_the_readers_language() -> None:
     assert intake.local_date(today, "es") in client.get("/results").get_data(as_text=True)
     english = make_app().test_client()
     assert "25 November 2026" in english.get("/about").get_data(as_text=True)
+
+
+def test_pages_say_they_vary_by_the_browsers_language(client: FlaskClient) -> None:
+    page = client.get("/", headers={"Accept-Language": "es"})
+    assert "Accept-Language" in page.headers["Vary"] and "Cookie" in page.headers["Vary"]
+    style = client.get("/static/screener.css")
+    style.close()
+    assert "Accept-Language" not in style.headers.get("Vary", "")
