@@ -371,9 +371,15 @@ class Keyboard:
         raise AssertionError(f"{self.browser.path}: never reached the link")
 
 
-def test_a_keyboard_user_reaches_the_results_with_tab_space_and_enter(browser: Browser, site: Site) -> None:
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_keyboard_user_reaches_the_results_with_tab_space_and_enter(
+    browser: Browser, sites: dict[str, Site], language: str
+) -> None:
+    site = sites[language]
+    in_language(browser, site)
     keys = Keyboard(browser)
     browser.go("/")
+    assert browser.find("html").get_attribute("lang") == language
     keys.answer_page(lambda _section, _group: ["other"], "start")
     assert browser.section_id == site.first_section
 
@@ -407,8 +413,19 @@ def chrome_without_js(site: Site, tmp_path_factory: pytest.TempPathFactory) -> I
     driver.quit()
 
 
-def test_the_check_works_with_javascript_off(chrome_without_js: WebDriver, site: Site) -> None:
+# The counselor's notes text and "Next client", in each language.
+NOTES_WORDS = {"en": ("SUMMARY", "Next client"), "es": ("RESUMEN", "Siguiente cliente")}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_check_works_with_javascript_off(
+    chrome_without_js: WebDriver, sites: dict[str, Site], language: str
+) -> None:
+    site = sites[language]
+    summary, next_client = NOTES_WORDS[language]
     browser = Browser(chrome_without_js, site.base, site.bank)
+    browser.clear_cookies()
+    in_language(browser, site)
     browser.start("counselor")
     browser.submit()  # nothing answered
     assert browser.find("#error-summary").is_displayed()
@@ -422,9 +439,9 @@ def test_the_check_works_with_javascript_off(chrome_without_js: WebDriver, site:
     assert browser.all("main h2[id^=finding-]")
     # The copy for notes is there to select; its button needs scripts. Next client still works.
     notes = browser.find("#notes-text")
-    assert notes.is_displayed() and "SUMMARY" in (notes.get_attribute("value") or "")
+    assert notes.is_displayed() and summary in (notes.get_attribute("value") or "")
     assert not browser.find(".js-copy").is_displayed()
-    browser.click_to_load(next(b for b in browser.all("main button") if b.text == "Next client"))
+    browser.click_to_load(next(b for b in browser.all("main button") if b.text == next_client))
     assert browser.path == "/" and browser.find("input[name=audience][value=counselor]").is_selected()
 
 
