@@ -1,8 +1,8 @@
 """The app's own words in the reader's language (the bank's are translated with the bank).
 
 Tables of words kept in Python are marked with `N_` so `scripts/translations extract` finds
-them, and translated where they are used with `_` (Flask-Babel's gettext). Outside a request
-both give the English, so the pure modules stay usable without an app.
+them, and translated where they are used with `_` (the request's catalog, screener/i18n.py).
+Outside an app both give the English, so the pure modules stay usable on their own.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 import flask_babel
+
+from . import i18n
 
 
 def N_(message: str) -> str:
@@ -19,12 +21,14 @@ def N_(message: str) -> str:
 
 def _(message: str, **variables: Any) -> str:
     """Translate a message; %(name)s placeholders are filled from the keywords."""
-    return str(flask_babel.gettext(message, **variables))
+    text = str(i18n.translations().gettext(message))
+    return text % variables if variables else text
 
 
 def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
     """Translate a message that depends on a number (%(num)s is the number)."""
-    return str(flask_babel.ngettext(singular, plural, num, **variables))
+    variables.setdefault("num", num)
+    return str(i18n.translations().ngettext(singular, plural, num)) % variables
 
 
 def later(message: str, **fields: str) -> Any:
