@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from babel import support
 from flask import Flask, current_app, g, has_app_context, has_request_context, redirect, request, session
-from flask_babel import Babel, get_locale, gettext
+from flask_babel import Babel, get_locale
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
@@ -95,7 +95,7 @@ def others() -> list[dict[str, str]]:
 def site_name() -> str:
     """The site's name for the header and titles: the default one in the page's language."""
     name = str(current_app.config.get("SITE_NAME") or SITE_NAME)
-    return gettext("Health check") if name == SITE_NAME else name
+    return str(translations().gettext("Health check")) if name == SITE_NAME else name
 
 
 def install_template_gettext(app: Flask) -> None:

@@ -20,8 +20,6 @@ from flask import (
     url_for,
 )
 from flask_wtf import FlaskForm
-from jinja2 import pass_context
-from jinja2.runtime import Context
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
@@ -102,12 +100,9 @@ EMERGENCY_IN_TEXT = re.compile(r"\b911\b")
 
 
 @bp.app_template_filter("here")
-@pass_context
-def here(context: Context, text: str) -> str:
+def here(text: str) -> str:
     """Say the deployment region's emergency number where the bank's words say 911."""
-    # From page_context below, once per page; a macro imported without context looks it up.
-    line = context.get("emergency_line") or get_bank().resources[get_region().emergency]
-    phone = line.phone
+    phone = get_bank().resources[get_region().emergency].phone
     return text if phone == "911" else EMERGENCY_IN_TEXT.sub(phone, text)
 
 

@@ -63,20 +63,6 @@ def _step(item: Any, index: int) -> str:
     return str(index)
 
 
-def strings(data: Any, path: tuple[str, ...] = (), in_text: bool = False) -> Iterator[tuple[str, str]]:
-    """Yield (context, English) for every user-facing string, in file order."""
-    if isinstance(data, str):
-        if in_text and data.strip():
-            yield ".".join(path), data
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            if key not in SKIP_KEYS:
-                yield from strings(value, (*path, str(key)), in_text or key in TEXT_KEYS)
-    elif isinstance(data, list):
-        for index, item in enumerate(data):
-            yield from strings(item, (*path, _step(item, index)), in_text)
-
-
 def translate(data: Any, lookup: Translate, path: tuple[str, ...] = (), in_text: bool = False) -> Any:
     """A copy of the parsed bank with every user-facing string passed through lookup(context, message)."""
     if isinstance(data, str):
@@ -91,6 +77,18 @@ def translate(data: Any, lookup: Translate, path: tuple[str, ...] = (), in_text:
     if isinstance(data, list):
         return [translate(item, lookup, (*path, _step(item, i)), in_text) for i, item in enumerate(data)]
     return data
+
+
+def strings(data: Any) -> list[tuple[str, str]]:
+    """(context, English) for every user-facing string, in file order: the walk of `translate`."""
+    found: list[tuple[str, str]] = []
+
+    def note(context: str, message: str) -> str:
+        found.append((context, message))
+        return message
+
+    translate(data, note)
+    return found
 
 
 def extract(
