@@ -1108,3 +1108,16 @@ def test_the_language_link_is_never_under_the_exit_button(
     assert apart, boxes
     assert boxes["height"] >= 24, boxes  # WCAG 2.5.8 target size
     assert boxes["overflow"] <= 0, boxes
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_tap_on_each_emergency_link_reaches_that_link_on_any_phone(browser: Browser, language: str) -> None:
+    """A thumb on "911" must never dial 988 (the strip's tap areas once overlapped)."""
+    misses = []
+    for width in (320, 360, 375, 390, 412, 1280):
+        set_viewport(browser, width, 640)
+        browser.go(f"/?lang={language}")
+        links = browser.script("return document.querySelectorAll('.emergency-strip a').length")
+        assert links >= 3, f"{width}px: the strip has {links} links"
+        misses += [f"{width}px: {miss}" for miss in browser.script(js("strip_hits"))]
+    assert not misses, "\n".join(misses)

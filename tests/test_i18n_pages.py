@@ -58,7 +58,7 @@ PAGES = {
 }
 # On every page: the header, the exit bar, the emergency strip and the footer.
 EVERY_PAGE = (
-    ["Saltar al contenido principal", "Emergencia: llame al", "Privacidad", "Borrar mis respuestas"],
+    ["Saltar al contenido principal", "Emergencias: 911", "Privacidad", "Borrar mis respuestas"],
     ["Skip to main content", "Emergency: call", "Clear my answers", "Tip: press Shift"],
 )
 

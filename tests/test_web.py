@@ -29,7 +29,7 @@ def text_of(response) -> str:  # type: ignore[no-untyped-def]
     ("audience", "heading"),
     [
         ("self", "Your results"),
-        ("other", "Results for the person you are worried about"),
+        ("other", "Results for someone you care about"),
         ("counselor", "Intake screening summary"),
     ],
 )
