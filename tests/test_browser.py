@@ -721,6 +721,11 @@ def test_on_a_phone_the_call_911_button_and_the_naloxone_step_show_without_scrol
     call = browser.find('main a.button--call[href="tel:911"]')
     naloxone = browser.find("main ol.steps > li")
     assert "nalox" in naloxone.text.lower(), naloxone.text
+    # Someone not breathing gets CPR at once: that step comes before the 2-3 minute wait.
+    steps = [step.text for step in browser.all("main ol.steps > li")]
+    cpr = next(i for i, step in enumerate(steps) if ("CPR" if language == "en" else "RCP") in step)
+    wait = next(i for i, step in enumerate(steps) if "2 a 3" in step or "2 to 3" in step)
+    assert cpr < wait, steps
     for name, element in (("Call 911", call), ("the naloxone step", naloxone)):
         box = browser.script(js("box"), element)
         assert box["top"] >= 0 and box["bottom"] <= box["viewport"], f"{name} is below the fold: {box}"

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import pytest
+from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
 
 from tests.helpers import Walker, form_fields, learn_url, now_url, section_url
@@ -67,7 +68,7 @@ def test_a_family_member_far_away_who_knows_of_signs_is_told_to_call_for_where_t
 ) -> None:
     where = answer_safety(walker, "other", with_them_now="no", overdose_signs_now="yes")
     assert where == now_url("overdose_now")
-    assert "Give the address where they are, even if you are not there" in text_of(walker.client.get(where))
+    assert "Give the exact address where they are" in text_of(walker.client.get(where))
 
 
 def test_a_family_member_can_say_they_are_not_there_without_lying(walker: Walker) -> None:
@@ -110,7 +111,8 @@ def test_the_overdose_page_puts_call_911_then_the_steps_then_the_signs(walker: W
         'class="button button--call button--warning" href="tel:911"',
         "What to do now",
         "Give naloxone",
-        "start CPR. Push hard and fast",
+        "start CPR now",
+        "Give another dose",
         "onto their side",
         "Stay with them",
         "Signs of an overdose",
@@ -121,10 +123,64 @@ def test_the_overdose_page_puts_call_911_then_the_steps_then_the_signs(walker: W
     ]
     places = [main.index(words) for words in order]
     assert places == sorted(places), order
-    assert "if you know how" not in page
+    assert "CPR if you know how" not in page, "CPR is for anyone; only the breaths need training"
     assert "Poison Help" not in page
     assert main.index("Go on with the questions") > main.index("Sources")
     assert 'class="emergency-strip"' not in page, "the strip repeats what this page says first"
+
+
+# What a frightened bystander reads, in the order they will do it (AHA 2025: no normal breathing
+# -> CPR at once; naloxone when at hand, never delaying CPR). Each key is a step's opening words.
+BYSTANDER_ORDER = {
+    "en": ["Give naloxone", "start CPR now", "Give another dose", "onto their side", "Stay"],
+    "es": ["Dé naloxona", "empiece la RCP", "Dé otra dosis", "póngala de lado", "Quédese"],
+}
+
+
+def overdose_steps(html: str, selector: str) -> list[str]:
+    """Return the words of each item of the list `selector` finds in the page's <main>."""
+    main = BeautifulSoup(html, "html.parser").main
+    assert main is not None
+    found = main.select_one(selector)
+    assert found is not None, selector
+    return [" ".join(item.get_text().split()) for item in found.find_all("li")]
+
+
+def assert_cpr_before_the_second_dose(steps: list[str], language: str) -> None:
+    order = BYSTANDER_ORDER[language]
+    places = [next((i for i, step in enumerate(steps) if words in step), -1) for words in order]
+    assert -1 not in places and places == sorted(places), (places, steps)
+    cpr = steps[places[1]]
+    assert ("Do not wait" if language == "en" else "No espere") in cpr, cpr
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("audience", ["self", "other", "counselor"])
+def test_cpr_comes_before_waiting_for_a_second_naloxone_dose(
+    walker: Walker, audience: str, language: str
+) -> None:
+    """A parent who finds their son not breathing reads: naloxone, CPR now, then the next dose."""
+    walker.client.get(f"/?lang={language}")
+    extra = {"with_them_now": "yes"} if audience == "other" else {}
+    where = answer_safety(walker, audience, overdose_signs_now="yes", **extra)
+    page = text_of(walker.client.get(where))
+    assert_cpr_before_the_second_dose(overdose_steps(page, "ol.steps"), language)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_overdose_learn_page_gives_the_steps_in_the_same_order(
+    client: FlaskClient, language: str
+) -> None:
+    client.get(f"/?lang={language}")
+    page = text_of(client.get(learn_url("overdose")))
+    heading = "What to do" if language == "en" else "Qué hacer"
+    title = BeautifulSoup(page, "html.parser").find(
+        lambda tag: tag.name in ("h2", "h3") and tag.get_text(strip=True) == heading
+    )
+    assert title is not None, heading
+    steps = [" ".join(item.get_text().split()) for item in title.find_next(["ol", "ul"]).find_all("li")]
+    assert steps[0].startswith("Call 911" if language == "en" else "Llame al 911"), steps
+    assert_cpr_before_the_second_dose(steps, language)
 
 
 # --- thoughts of suicide ----------------------------------------------------------------

@@ -1104,12 +1104,14 @@ def test_the_overdose_steps_come_in_the_right_order_with_cpr_that_is_not_optiona
     overdose = finding("overdose_now")
     for audience in ("self", "other", "counselor"):
         steps = overdose.steps.get(audience)
-        assert steps[0].startswith("Give naloxone")
-        assert "2 to 3 minutes" in steps[1] and "new device" in steps[1] and "other nostril" in steps[1]
-        assert "Repeat every 2 to 3 minutes while there is more" in steps[1]
-        assert "start CPR. Push hard and fast on the center of the chest" in steps[2]
-        assert "dispatcher will coach you" in steps[2]
-        assert "If you are trained, add rescue breaths" in steps[2]
+        # CPR for someone not breathing comes before the 2-3 minute wait for a second dose (AHA).
+        assert steps[0].startswith("Give naloxone") and "at hand" in steps[0]
+        assert "start CPR now. Do not wait to see if naloxone works" in steps[1]
+        assert "Push hard and fast on the center of the chest" in steps[1]
+        assert "dispatcher will coach you" in steps[1]
+        assert "give 2 rescue breaths after every 30 pushes" in steps[1]
+        assert "2 to 3 minutes" in steps[2] and "new device" in steps[2] and "other nostril" in steps[2]
+        assert "keep up CPR" in steps[2] and "Repeat every 2 to 3 minutes while there is more" in steps[2]
         assert "side" in steps[3] and "Stay with them" in steps[4]
     more = " ".join(" ".join([b.text, *b.items]) for b in overdose.more)
     for fact in ("Good Samaritan", "withdrawal", "xylazine", "cold water", "throw up", "30 to 90 minutes"):
@@ -1178,7 +1180,13 @@ def test_crisis_wording_is_plain_and_never_forbidden() -> None:
 def test_every_page_that_says_what_to_do_in_an_overdose_says_all_of_it() -> None:
     """A parent who opens "Learn more" mid-crisis reads the same complete steps as the 911 page."""
     learn = " ".join(b.text or " ".join(b.items) for b in BANK.learn["overdose"].body)
-    needed = ("new device in the other nostril", "every 2 to 3 minutes", "rescue breaths", "onto their side")
+    needed = (
+        "new device, in the other nostril",
+        "CPR now",
+        "every 2 to 3 minutes",
+        "rescue breaths",
+        "onto their side",
+    )
     assert [words for words in needed if words not in learn] == []
     samaritan = [
         text
