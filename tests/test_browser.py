@@ -19,9 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.ui import WebDriverWait
 
 from screener import rules
 from screener.answers import KEYS
@@ -47,6 +51,7 @@ from tests.browser import (
     reset_viewport,
     session_data,
     set_viewport,
+    speech_engine,
     start_chromium,
     transparent,
     vnu_errors,
@@ -775,6 +780,232 @@ def test_the_counselor_summary_after_an_interrupt_prints_reported_at_intake(
     assert "Overdose signs reported at intake" in text
     assert "Possible overdose now" not in text and "may be overdosing" not in text
     assert 1 <= pdf_pages(pdf) <= 2
+
+
+# --- Listen: the page read aloud by the device's own voice ----------------------------------
+
+# The recorded engine's voice for each page language (tests/browser.py VOICES).
+VOICE = {"en": ("en-US", "Test English"), "es": ("es-US", "Test Spanish")}
+DIGITS = {
+    "en": "zero one two three four five six seven eight nine".split(),
+    "es": "cero uno dos tres cuatro cinco seis siete ocho nueve".split(),
+}
+NUMBER = re.compile(r"\b(?:911|988|\d+(?:-\d+){2,})\b")
+
+
+def say_number(text: str, language: str) -> str:
+    """Write numbers to call as the voice should say them: digit by digit, a pause between groups."""
+
+    def spell(number: re.Match[str]) -> str:
+        groups = re.split(r"\D+", number.group(0))
+        return ", ".join(" ".join(DIGITS[language][int(d)] for d in group) for group in groups)
+
+    return NUMBER.sub(spell, text)
+
+
+def press_listen(browser: Browser, until: str = "off") -> WebElement:
+    """Press Listen and wait until the control is in state `until` (read to the end: off)."""
+    button = browser.find(".listen button")
+    assert button.is_displayed() and button.is_enabled(), "Listen is not offered"
+    browser.click(button)
+    try:
+        WebDriverWait(browser.driver, 10).until(
+            lambda _: browser.find(".listen").get_attribute("data-state") == until
+        )
+    except TimeoutException:
+        state = browser.find(".listen").get_attribute("data-state")
+        log = browser.script("return sessionStorage.getItem('speech-log')")
+        raise AssertionError(f"Listen is {state}, not {until}; the engine's log: {log}") from None
+    return button
+
+
+def spoken(said: list[dict[str, Any]], language: str) -> list[str]:
+    """Return the texts said, each checked to be in the page's language, with its voice."""
+    texts = [entry for entry in said if "text" in entry]
+    wrong = [entry for entry in texts if (entry["lang"], entry["voice"]) != VOICE[language]]
+    assert not wrong, f"said in the wrong language or voice: {wrong[:3]}"
+    return [entry["text"] for entry in texts]
+
+
+def texts_of(browser: Browser, selector: str) -> list[str]:
+    return [" ".join(e.text.split()) for e in browser.all(selector)]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_listen_reads_a_question_page_heading_then_each_question_with_its_options(
+    browser: Browser, sites: dict[str, Site], language: str
+) -> None:
+    site = sites[language]
+    with speech_engine(browser) as said:
+        visit(browser, site, Stop("section", section_url(site.first_section, site.bank), "self-started"))
+        assert browser.find(".listen button").get_attribute("aria-pressed") == "false", "it must start off"
+        assert not said(), "something was said before Listen was pressed"
+        press_listen(browser)
+        texts = spoken(said(), language)
+    heading = texts_of(browser, "main .caption, main h1, main .lede")
+    questions = []
+    for fieldset in browser.all("main fieldset"):
+        parts = fieldset.find_elements(By.CSS_SELECTOR, "legend, .hint, .choices__divider, label")
+        questions += [" ".join(part.text.split()) for part in parts]
+    assert texts == heading + questions
+    assert len(browser.all("main fieldset")) >= 2 and len(questions) >= 8
+    assert browser.find(".listen button").get_attribute("aria-pressed") == "false", "still pressed at the end"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_listen_reads_what_to_do_next_first_then_each_card_the_person_opens(
+    browser: Browser, sites: dict[str, Site], language: str
+) -> None:
+    site = sites[language]
+    with speech_engine(browser) as said:
+        visit(browser, site, Stop("results", "/results", "self-buyer"))
+        press_listen(browser, until="waiting")  # it stays on for the cards
+        first = spoken(said(), language)
+        title = browser.find("#next-title").text
+        meaning = browser.find(".next-steps__meaning").text
+        actions = texts_of(browser, ".next-step__title")
+        calls = [link.text for link in browser.all(".next-steps a[href^='tel:']")]
+        cards = browser.all("main section.pattern")
+        heading = cards[0].find_element(By.CSS_SELECTOR, "h2")
+        level = heading.find_element(By.CSS_SELECTOR, ".care-card__level").text
+        line = cards[0].find_element(By.CSS_SELECTOR, ".pattern__line").text
+        browser.click(cards[0].find_element(By.CSS_SELECTOR, "summary"))
+        WebDriverWait(browser.driver, 10).until(lambda _: len(spoken(said(), language)) > len(first))
+        WebDriverWait(browser.driver, 10).until(
+            lambda _: browser.find(".listen").get_attribute("data-state") == "waiting"
+        )
+        opened = spoken(said(), language)[len(first) :]
+        can_do = cards[0].find_element(By.CSS_SELECTOR, "h3").text
+        others = [card.find_element(By.CSS_SELECTOR, "h2").text for card in cards[1:]]
+    assert first[:2] == [title, meaning]
+    joined = " ".join(first)
+    positions = [joined.find(action) for action in actions]
+    assert -1 not in positions and positions == sorted(positions), (actions, first)
+    assert calls and all(say_number(call, language) in joined for call in calls), (calls, first)
+    assert not re.search(r"\d-\d", joined), "a phone number is read as written"
+    assert not any(card in text for card in others + [line] for text in first), "a card was read unopened"
+    assert opened[0].startswith(level + ". ") and opened[0].endswith(heading.text.removeprefix(level).strip())
+    assert opened[1] == line and can_do in opened
+    assert not any(other in opened for other in others), "a card left closed was read"
+    assert not any("[" in text for text in first + opened), "source numbers were read"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_listen_reads_the_overdose_page_call_first_then_the_steps_in_order(
+    browser: Browser, sites: dict[str, Site], language: str
+) -> None:
+    site = sites[language]
+    set_viewport(browser, *PHONE)
+    with speech_engine(browser) as said:
+        visit(browser, site, Stop("emergency", now_url("overdose_now", site.bank), "other-started"))
+        # With the control shown, the call button and the first step are still on the first screen.
+        assert browser.find(".listen button").is_displayed()
+        call = browser.find('main a.button--call[href="tel:911"]')
+        for name, element in (("Call 911", call), ("the first step", browser.find("main ol.steps > li"))):
+            box = browser.script(js("box"), element)
+            assert box["top"] >= 0 and box["bottom"] <= box["viewport"], f"{name} is below the fold: {box}"
+        press_listen(browser)
+        texts = spoken(said(), language)
+        level = browser.find("main h1 .care-card__level").text
+        title = browser.find("main h1").text.removeprefix(level).strip()
+        what_to_do = browser.find("main .care-card h2").text
+        call_text = call.text
+    steps = site.finding("overdose_now").steps.get("other")
+    assert texts[0] == f"{level}. {title}"
+    assert texts[1] == say_number(call_text, language) + ".", "the call is not said first"
+    start = texts.index(what_to_do)
+    assert texts[start + 1 : start + 1 + len(steps)] == [
+        f"{n}. {say_number(step, language)}" for n, step in enumerate(steps, 1)
+    ]
+    assert DIGITS[language][9] + " " + DIGITS[language][1] + " " + DIGITS[language][1] in texts[1]
+
+
+@pytest.mark.parametrize("how", ["Exit button", "Shift three times", "Clear my answers"])
+def test_exit_and_clear_stop_speech_at_once(browser: Browser, site: Site, how: str) -> None:
+    with speech_engine(browser, hold=True) as said:
+        visit(browser, site, Stop("section", section_url(site.first_section, site.bank), "self-started"))
+        press_listen(browser, until="reading")
+        if how == "Exit button":
+            browser.click_to_load(browser.find("#exit-this-page"))
+        elif how == "Shift three times":
+            shift = ActionChains(browser.driver)
+            for _ in range(3):
+                shift.key_down(Keys.SHIFT).key_up(Keys.SHIFT)
+            browser.then_load(shift.perform)
+        else:
+            clear = next(a for a in browser.all(".site-footer a") if a.text == "Clear my answers")
+            browser.click_to_load(clear)
+        left_for = browser.driver.current_url
+        log = said()
+    assert left_for == (site.exit_url if how != "Clear my answers" else site.base + "/clear")
+    first_said = next(i for i, entry in enumerate(log) if "text" in entry)
+    stops = [entry for entry in log[first_said:] if entry.get("cancel")]
+    assert stops and stops[0]["speaking"], f"speech went on after {how}: {log}"
+    assert all("cancel" in entry for entry in log[first_said + 1 :]), f"something more was said: {log}"
+
+
+@pytest.mark.parametrize("page", ["section", "results-self-heavy", "emergency", "interrupt-988-calm"])
+def test_without_speech_synthesis_there_is_no_listen_control(browser: Browser, site: Site, page: str) -> None:
+    with speech_engine(browser, absent=True) as said:
+        visit(browser, site, next(stop for stop in stops(site) if stop.name == page))
+        assert browser.all(".listen"), "the page has no Listen control to hide"
+        assert not browser.find(".listen").is_displayed()
+        assert browser.script("return window.speechSynthesis === undefined")
+        assert not said()
+
+
+# The device's voices, and which one a page in that language should use (None: it says so).
+VOICE_CASES = [
+    pytest.param("es", [["en-US", "English"], ["es-MX", "MX"], ["es-ES", "Spain"]], "MX", id="any-es"),
+    pytest.param("es", [["en-US", "English"], ["es-ES", "Spain"], ["es-US", "US"]], "US", id="es-US-first"),
+    pytest.param("es", [["en-US", "English"]], None, id="no-spanish"),
+    pytest.param("en", [["es-US", "Spanish"]], None, id="no-english"),
+    pytest.param("en", [["en-US", "Online", False], ["en_GB", "British"]], "British", id="only-on-device"),
+    pytest.param("en", [["en-US", "Online", False]], None, id="only-online"),
+]
+NO_VOICE = {
+    "en": "This device has no voice for this language, so it cannot read aloud.",
+    "es": "Este dispositivo no tiene una voz en español, así que no puede leer en voz alta.",
+}
+
+
+@pytest.mark.parametrize(("language", "voices", "used"), VOICE_CASES)
+def test_the_voice_follows_the_page_and_stays_on_the_device(
+    browser: Browser, sites: dict[str, Site], language: str, voices: list[list[Any]], used: str | None
+) -> None:
+    with speech_engine(browser, voices=voices) as said:
+        visit(browser, sites[language], Stop("emergency", now_url("overdose_now", sites[language].bank)))
+        button = browser.find(".listen button")
+        assert button.is_displayed()
+        if used is None:
+            assert not button.is_enabled(), "Listen is shown as working with no voice for the page"
+            assert browser.find(".listen__status").text == NO_VOICE[language]
+            assert not axe_violations(browser)
+            return
+        press_listen(browser)
+        log = said()
+    assert log and {entry["voice"] for entry in log if "text" in entry} == {used}
+
+
+def test_listen_is_a_real_button_a_keyboard_can_start_and_stop(browser: Browser, site: Site) -> None:
+    set_viewport(browser, *PHONE)
+    with speech_engine(browser, hold=True) as said:
+        visit(browser, site, Stop("results", "/results", "self-buyer"))
+        button = browser.find(".listen button")
+        box = browser.script(js("box"), button)
+        width = browser.script("return arguments[0].getBoundingClientRect().width", button)
+        assert box["height"] >= 44 and width >= 44, (box, width)
+        assert button.tag_name == "button" and button.accessible_name == "Listen"
+        browser.script("arguments[0].focus()", button)
+        press(browser, Keys.ENTER)
+        WebDriverWait(browser.driver, 10).until(lambda _: button.get_attribute("aria-pressed") == "true")
+        assert browser.find(".listen__status").text == "Reading aloud"
+        assert not axe_violations(browser), "axe-core found problems while reading"
+        press(browser, Keys.SPACE)
+        WebDriverWait(browser.driver, 10).until(lambda _: button.get_attribute("aria-pressed") == "false")
+        log = said()
+    assert [entry for entry in log if "text" in entry], "Enter did not start the reading"
+    assert log[-1].get("cancel") and log[-1]["speaking"], "Space did not stop it"
 
 
 # --- the results page on a phone ----------------------------------------------------------
