@@ -441,6 +441,7 @@ def test_the_check_works_with_javascript_off(
     assert browser.path == "/results"
     assert browser.find(".print-hint").is_displayed(), "without scripts, the print hint shows"
     assert not browser.find(".js-print").is_displayed()
+    assert not browser.find(".listen").is_displayed(), "Listen shows, though it needs scripts"
     assert browser.all("main h2[id^=finding-]")
     # The copy for notes is there to select; its button needs scripts. Next client still works.
     notes = browser.find("#notes-text")
@@ -944,13 +945,17 @@ def test_exit_and_clear_stop_speech_at_once(browser: Browser, site: Site, how: s
     assert all("cancel" in entry for entry in log[first_said + 1 :]), f"something more was said: {log}"
 
 
+@pytest.mark.parametrize("how", ["no speech synthesis", "no voice at all"])
 @pytest.mark.parametrize("page", ["section", "results-self-heavy", "emergency", "interrupt-988-calm"])
-def test_without_speech_synthesis_there_is_no_listen_control(browser: Browser, site: Site, page: str) -> None:
-    with speech_engine(browser, absent=True) as said:
+def test_without_speech_synthesis_there_is_no_listen_control(
+    browser: Browser, site: Site, page: str, how: str
+) -> None:
+    engine: dict[str, Any] = {"absent": True} if how == "no speech synthesis" else {"voices": []}
+    with speech_engine(browser, **engine) as said:
         visit(browser, site, next(stop for stop in stops(site) if stop.name == page))
         assert browser.all(".listen"), "the page has no Listen control to hide"
         assert not browser.find(".listen").is_displayed()
-        assert browser.script("return window.speechSynthesis === undefined")
+        assert browser.script("return window.speechSynthesis === undefined") == (how == "no speech synthesis")
         assert not said()
 
 
@@ -964,15 +969,34 @@ VOICE_CASES = [
     pytest.param("en", [["en-US", "Online", False]], None, id="only-online"),
 ]
 NO_VOICE = {
-    "en": "This device has no voice for this language, so it cannot read aloud.",
-    "es": "Este dispositivo no tiene una voz en español, así que no puede leer en voz alta.",
+    "en": "This device has no English voice.",
+    "es": "Este dispositivo no tiene voz en español.",
 }
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_with_listen_shown_the_results_first_screen_still_offers_a_call(
+    browser: Browser, sites: dict[str, Site], language: str
+) -> None:
+    set_viewport(browser, *PHONE)
+    below = []
+    for voices, state in ((None, "off"), ([["xx", "No language of the page"]], "novoice")):
+        with speech_engine(browser, **({"voices": voices} if voices else {})):
+            for heavy in HEAVY_STATES:
+                visit(browser, sites[language], Stop("results", "/results", heavy))
+                assert browser.find(".listen").get_attribute("data-state") == state
+                calls = browser.all('main .next-steps a[href^="tel:"], main .next-steps a[href^="sms:"]')
+                boxes = [browser.script(js("box"), link) for link in calls]
+                if not any(box["bottom"] <= box["viewport"] for box in boxes):
+                    below.append(f"{heavy} ({state}): {boxes}")
+    assert not below, "no call or text on the first screen:\n" + "\n".join(below)
 
 
 @pytest.mark.parametrize(("language", "voices", "used"), VOICE_CASES)
 def test_the_voice_follows_the_page_and_stays_on_the_device(
     browser: Browser, sites: dict[str, Site], language: str, voices: list[list[Any]], used: str | None
 ) -> None:
+    set_viewport(browser, *PHONE)
     with speech_engine(browser, voices=voices) as said:
         visit(browser, sites[language], Stop("emergency", now_url("overdose_now", sites[language].bank)))
         button = browser.find(".listen button")
@@ -980,6 +1004,9 @@ def test_the_voice_follows_the_page_and_stays_on_the_device(
         if used is None:
             assert not button.is_enabled(), "Listen is shown as working with no voice for the page"
             assert browser.find(".listen__status").text == NO_VOICE[language]
+            # Saying so on a line of its own leaves the first step on the first screen.
+            box = browser.script(js("box"), browser.find("main ol.steps > li"))
+            assert box["bottom"] <= box["viewport"], f"the first step is below the fold: {box}"
             assert not axe_violations(browser)
             return
         press_listen(browser)

@@ -43,6 +43,9 @@
   }
 
   function setUp() {
+    // No voice at all is no speech synthesis: no control (a phone with voices, but none in
+    // the page's language, is told so below).
+    if (!synth.getVoices().length) { voice = null; stop(); box.hidden = true; return; }
     voice = findVoice();
     box.hidden = false;
     button.disabled = !voice;
@@ -147,6 +150,6 @@
   window.addEventListener("pageshow", function () { if (!on) { show(voice ? "off" : "novoice"); } });
 
   // Voices may arrive a little after the page (Chrome); until then the control waits unseen.
-  if (synth.getVoices().length) { setUp(); } else { setTimeout(setUp, 2000); }
-  if (synth.addEventListener) { synth.addEventListener("voiceschanged", setUp); }
+  setUp();
+  if (synth.addEventListener) { synth.addEventListener("voiceschanged", setUp); } else { synth.onvoiceschanged = setUp; }
 })();
