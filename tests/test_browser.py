@@ -841,6 +841,7 @@ def test_listen_reads_a_question_page_heading_then_each_question_with_its_option
         visit(browser, site, Stop("section", section_url(site.first_section, site.bank), "self-started"))
         assert browser.find(".listen button").get_attribute("aria-pressed") == "false", "it must start off"
         assert not said(), "something was said before Listen was pressed"
+        assert not axe_violations(browser), "axe-core found problems with Listen shown"
         press_listen(browser)
         texts = spoken(said(), language)
     heading = texts_of(browser, "main .caption, main h1, main .lede")
@@ -907,6 +908,7 @@ def test_listen_reads_the_overdose_page_call_first_then_the_steps_in_order(
             assert box["top"] >= 0 and box["bottom"] <= box["viewport"], f"{name} is below the fold: {box}"
         press_listen(browser)
         texts = spoken(said(), language)
+        assert not axe_violations(browser), "axe-core found problems with Listen shown"
         level = browser.find("main h1 .care-card__level").text
         title = browser.find("main h1").text.removeprefix(level).strip()
         what_to_do = browser.find("main .care-card h2").text
