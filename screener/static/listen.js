@@ -16,11 +16,12 @@
   var lang = box.getAttribute("data-voice");
   var digits = (box.getAttribute("data-digits") || "").split(" ");
   if (digits.length !== 10) { digits = "0123456789".split(""); }
-  // Numbers read digit by digit: the helplines' (from the page) and any number with two dashes.
+  // Numbers read digit by digit: the helplines' (from the page) and any number with two dashes;
+  // not a number inside a word or an address (988lifeline.org).
   var numbers = (box.getAttribute("data-numbers") || "").split("|").filter(Boolean)
     .sort(function (a, b) { return b.length - a.length; })
     .map(function (n) { return n.replace(/[^\w\s]/g, "\\$&"); });
-  var NUMBER = new RegExp("(^|[^\\d-])(" + numbers.concat(["\\d+(?:-\\d+){2,}"]).join("|") + ")(?![\\d-])", "g");
+  var NUMBER = new RegExp("(^|[^\\w-])(" + numbers.concat(["\\d+(?:-\\d+){2,}"]).join("|") + ")(?![\\w-])", "g");
   var voice = null;
   var queue = [];
   var on = false;
