@@ -34,6 +34,7 @@ from screener.bank.i18n import load_languages
 from screener.i18n import DIRECTORY, LANGUAGES
 from tests.browser import (
     ROOT,
+    VOICES,
     Browser,
     Pick,
     axe_violations,
@@ -998,7 +999,7 @@ def test_with_listen_shown_the_results_first_screen_still_offers_a_call(
     set_viewport(browser, *PHONE)
     below = []
     for voices, state in ((None, "off"), ([["xx", "No language of the page"]], "novoice")):
-        with speech_engine(browser, **({"voices": voices} if voices else {})):
+        with speech_engine(browser, **({"voices": voices} if voices is not None else {})):
             for heavy in HEAVY_STATES:
                 visit(browser, sites[language], Stop("results", "/results", heavy))
                 assert browser.find(".listen").get_attribute("data-state") == state
@@ -1029,6 +1030,27 @@ def test_the_voice_follows_the_page_and_stays_on_the_device(
         press_listen(browser)
         log = said()
     assert log and {entry["voice"] for entry in log if "text" in entry} == {used}
+
+
+@pytest.mark.parametrize(("width", "scale"), [VIEWPORTS[0], VIEWPORTS[3]])
+def test_with_listen_shown_the_pages_still_fit_the_screen(
+    browser: Browser, sites: dict[str, Site], width: int, scale: int
+) -> None:
+    """Listen, working or saying there is no voice, adds no overflow and no small target."""
+    set_viewport(browser, width, 800, scale)
+    pages = {"section-error", "results-self-heavy", "emergency-988", "interrupt-988-calm"}
+    found: dict[str, set[str]] = {}
+    for language in LANGUAGES:
+        for state, voices in (("none", []), ("working", VOICES), ("no voice", [["xx", "Other"]])):
+            with speech_engine(browser, voices=voices):
+                for stop in (stop for stop in stops(sites[language]) if stop.name in pages):
+                    visit(browser, sites[language], stop)
+                    assert browser.find(".listen").is_displayed() == (state != "none")
+                    found[state] = found.get(state, set()) | {
+                        f"{language} {stop.name}: {p}" for p in layout_problems(browser)
+                    }
+    added = (found["working"] | found["no voice"]) - found["none"]
+    assert not added, f"at {width}px (x{scale}):\n" + "\n".join(sorted(added))
 
 
 def test_listen_is_a_real_button_a_keyboard_can_start_and_stop(browser: Browser, site: Site) -> None:
