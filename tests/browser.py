@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import json
 import os
@@ -11,7 +12,7 @@ import subprocess
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -345,6 +346,40 @@ def session_data(cookie: str | None, secret: str) -> dict[str, Any]:
     except BadSignature as error:
         raise AssertionError(f"the session cookie is not one the app signed: {error}") from None
     return dict(data)
+
+
+# --- speech ---------------------------------------------------------------------------
+
+# The device's voices in the recorded engine: one for each language the site speaks.
+VOICES = [["en-US", "Test English"], ["es-US", "Test Spanish"]]
+
+
+@contextlib.contextmanager
+def speech_engine(browser: Browser, **settings: Any) -> Iterator[Callable[[], list[dict[str, Any]]]]:
+    """Put a recorded speechSynthesis (tests/js/speech_stub.js) in every page loaded meanwhile.
+
+    Settings: `voices` ([[lang, name], ...], VOICES if not given), `absent` (no speech
+    synthesis at all), `hold` (each utterance speaks until cancelled). Yields a function that
+    returns what was said and cancelled, in order, on this site's pages.
+    """
+    settings.setdefault("voices", VOICES)
+    if not browser.driver.current_url.startswith(browser.base):
+        browser.go("/privacy")
+    browser.script("sessionStorage.removeItem('speech-log')")  # what earlier tests said
+    source = js("speech_stub").replace("SETTINGS", json.dumps(settings))
+    added = browser.cdp("Page.addScriptToEvaluateOnNewDocument", source=source)["identifier"]
+
+    def said() -> list[dict[str, Any]]:
+        if not browser.driver.current_url.startswith(browser.base):
+            browser.go("/privacy")  # the log is this site's (sessionStorage keeps it per site)
+        return list(json.loads(browser.script("return sessionStorage.getItem('speech-log') || '[]'")))
+
+    try:
+        yield said
+    finally:
+        browser.cdp("Page.removeScriptToEvaluateOnNewDocument", identifier=added)
+        if browser.driver.current_url.startswith(browser.base):
+            browser.script("sessionStorage.removeItem('speech-log')")
 
 
 # --- accessibility and HTML -------------------------------------------------------------

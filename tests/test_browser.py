@@ -19,9 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.ui import WebDriverWait
 
 from screener import rules
 from screener.answers import KEYS
@@ -30,6 +34,7 @@ from screener.bank.i18n import load_languages
 from screener.i18n import DIRECTORY, LANGUAGES
 from tests.browser import (
     ROOT,
+    VOICES,
     Browser,
     Pick,
     axe_violations,
@@ -47,6 +52,7 @@ from tests.browser import (
     reset_viewport,
     session_data,
     set_viewport,
+    speech_engine,
     start_chromium,
     transparent,
     vnu_errors,
@@ -436,6 +442,7 @@ def test_the_check_works_with_javascript_off(
     assert browser.path == "/results"
     assert browser.find(".print-hint").is_displayed(), "without scripts, the print hint shows"
     assert not browser.find(".js-print").is_displayed()
+    assert not browser.find(".listen").is_displayed(), "Listen shows, though it needs scripts"
     assert browser.all("main h2[id^=finding-]")
     # The copy for notes is there to select; its button needs scripts. Next client still works.
     notes = browser.find("#notes-text")
@@ -780,6 +787,296 @@ def test_the_counselor_summary_after_an_interrupt_prints_reported_at_intake(
     assert "Overdose signs reported at intake" in text
     assert "Possible overdose now" not in text and "may be overdosing" not in text
     assert 1 <= pdf_pages(pdf) <= 2
+
+
+# --- Listen: the page read aloud by the device's own voice ----------------------------------
+
+# The recorded engine's voice for each page language (tests/browser.py VOICES).
+VOICE = {"en": ("en-US", "Test English"), "es": ("es-US", "Test Spanish")}
+DIGITS = {
+    "en": "zero one two three four five six seven eight nine".split(),
+    "es": "cero uno dos tres cuatro cinco seis siete ocho nueve".split(),
+}
+NUMBER = re.compile(r"\b(?:911|988|\d+(?:-\d+){2,})\b")
+
+
+def say_number(text: str, language: str) -> str:
+    """Write numbers to call as the voice should say them: digit by digit, a pause between groups."""
+
+    def spell(number: re.Match[str]) -> str:
+        groups = re.split(r"\D+", number.group(0))
+        return ", ".join(" ".join(DIGITS[language][int(d)] for d in group) for group in groups)
+
+    return NUMBER.sub(spell, text)
+
+
+def press_listen(browser: Browser, until: str = "off") -> WebElement:
+    """Press Listen and wait until the control is in state `until` (read to the end: off)."""
+    button = browser.find(".listen button")
+    assert button.is_displayed() and button.is_enabled(), "Listen is not offered"
+    browser.click(button)
+    try:
+        WebDriverWait(browser.driver, 10).until(
+            lambda _: browser.find(".listen").get_attribute("data-state") == until
+        )
+    except TimeoutException:
+        state = browser.find(".listen").get_attribute("data-state")
+        log = browser.script("return sessionStorage.getItem('speech-log')")
+        raise AssertionError(f"Listen is {state}, not {until}; the engine's log: {log}") from None
+    return button
+
+
+def spoken(said: list[dict[str, Any]], language: str) -> list[str]:
+    """Return the texts said, each checked to be in the page's language, with its voice."""
+    texts = [entry for entry in said if "text" in entry]
+    wrong = [entry for entry in texts if (entry["lang"], entry["voice"]) != VOICE[language]]
+    assert not wrong, f"said in the wrong language or voice: {wrong[:3]}"
+    return [entry["text"] for entry in texts]
+
+
+def texts_of(browser: Browser, selector: str) -> list[str]:
+    return [" ".join(e.text.split()) for e in browser.all(selector)]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_listen_reads_a_question_page_heading_then_each_question_with_its_options(
+    browser: Browser, sites: dict[str, Site], language: str
+) -> None:
+    site = sites[language]
+    with speech_engine(browser) as said:
+        visit(browser, site, Stop("section", section_url(site.first_section, site.bank), "self-started"))
+        assert browser.find(".listen button").get_attribute("aria-pressed") == "false", "it must start off"
+        assert not said(), "something was said before Listen was pressed"
+        assert not axe_violations(browser), "axe-core found problems with Listen shown"
+        press_listen(browser)
+        texts = spoken(said(), language)
+    heading = texts_of(browser, "main .caption, main h1, main .lede")
+    questions = []
+    for fieldset in browser.all("main fieldset"):
+        parts = fieldset.find_elements(By.CSS_SELECTOR, "legend, .hint, .choices__divider, label")
+        questions += [" ".join(part.text.split()) for part in parts]
+    assert texts == heading + questions
+    assert len(browser.all("main fieldset")) >= 2 and len(questions) >= 8
+    assert browser.find(".listen button").get_attribute("aria-pressed") == "false", "still pressed at the end"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_listen_reads_what_to_do_next_first_then_each_card_the_person_opens(
+    browser: Browser, sites: dict[str, Site], language: str
+) -> None:
+    site = sites[language]
+    with speech_engine(browser) as said:
+        visit(browser, site, Stop("results", "/results", "self-buyer"))
+        press_listen(browser, until="waiting")  # it stays on for the cards
+        first = spoken(said(), language)
+        title = browser.find("#next-title").text
+        meaning = browser.find(".next-steps__meaning").text
+        actions = texts_of(browser, ".next-step__title")
+        calls = [link.text for link in browser.all(".next-steps a[href^='tel:']")]
+        cards = browser.all("main section.pattern")
+        heading = cards[0].find_element(By.CSS_SELECTOR, "h2")
+        level = heading.find_element(By.CSS_SELECTOR, ".care-card__level").text
+        line = cards[0].find_element(By.CSS_SELECTOR, ".pattern__line").text
+        browser.click(cards[0].find_element(By.CSS_SELECTOR, "summary"))
+        WebDriverWait(browser.driver, 10).until(lambda _: len(spoken(said(), language)) > len(first))
+        WebDriverWait(browser.driver, 10).until(
+            lambda _: browser.find(".listen").get_attribute("data-state") == "waiting"
+        )
+        opened = spoken(said(), language)[len(first) :]
+        can_do = cards[0].find_element(By.CSS_SELECTOR, "h3").text
+        others = [card.find_element(By.CSS_SELECTOR, "h2").text for card in cards[1:]]
+    assert first[:2] == [title, meaning]
+    joined = " ".join(first)
+    positions = [joined.find(action) for action in actions]
+    assert -1 not in positions and positions == sorted(positions), (actions, first)
+    assert calls and all(say_number(call, language) in joined for call in calls), (calls, first)
+    assert not re.search(r"\d-\d", joined), "a phone number is read as written"
+    assert not any(card in text for card in others + [line] for text in first), "a card was read unopened"
+    assert opened[0].startswith(level + ". ") and opened[0].endswith(heading.text.removeprefix(level).strip())
+    assert opened[1] == line and can_do in opened
+    assert not any(other in opened for other in others), "a card left closed was read"
+    assert not any("[" in text for text in first + opened), "source numbers were read"
+
+
+# The emergency pages and the calm panel: the finding, who is checking, the number called first.
+CRISIS_PAGES = [
+    pytest.param("overdose_now", "other", "911", id="overdose"),
+    pytest.param("suicide_thoughts", "self", "988", id="988-emergency"),
+    pytest.param("suicide_past_month", "counselor", "988", id="988-calm"),
+]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(("finding", "audience", "number"), CRISIS_PAGES)
+def test_listen_reads_the_emergency_pages_call_first_then_the_steps_in_order(
+    browser: Browser, sites: dict[str, Site], language: str, finding: str, audience: str, number: str
+) -> None:
+    site = sites[language]
+    set_viewport(browser, *PHONE)
+    with speech_engine(browser) as said:
+        visit(browser, site, Stop("emergency", now_url(finding, site.bank), f"{audience}-started"))
+        call = browser.find(f'main a.button--call[href="tel:{number}"]')
+        if finding == "overdose_now":
+            # With the control shown, the call button and the first step are still on the first screen.
+            assert browser.find(".listen button").is_displayed()
+            for name, element in (("Call 911", call), ("the first step", browser.find("main ol.steps > li"))):
+                box = browser.script(js("box"), element)
+                assert box["top"] >= 0 and box["bottom"] <= box["viewport"], (
+                    f"{name} is below the fold: {box}"
+                )
+        press_listen(browser)
+        texts = spoken(said(), language)
+        assert not axe_violations(browser), "axe-core found problems with Listen shown"
+        levels = browser.all("main h1 .care-card__level")
+        level = levels[0].text if levels else ""
+        title = browser.find("main h1").text.removeprefix(level).strip()
+        what_to_do = browser.find("main .care-card h2").text
+        calls = say_number(browser.find("main .call-now").text, language)
+    steps = site.finding(finding).steps.get(audience)
+    assert texts[0] == (f"{level}. {title}" if level else title)
+    said_call = next(i for i, text in enumerate(texts) if text.startswith(calls.split()[0]))
+    start = texts.index(what_to_do)
+    assert said_call < start, "the call is not said before the steps"
+    spelled = " ".join(DIGITS[language][int(d)] for d in number)
+    assert spelled in texts[said_call], texts[said_call]
+    assert texts[start + 1 : start + 1 + len(steps)] == [
+        f"{n}. {say_number(step, language)}" for n, step in enumerate(steps, 1)
+    ]
+
+
+@pytest.mark.parametrize("how", ["Exit button", "Shift three times", "Clear my answers"])
+def test_exit_and_clear_stop_speech_at_once(browser: Browser, site: Site, how: str) -> None:
+    with speech_engine(browser, hold=True) as said:
+        visit(browser, site, Stop("section", section_url(site.first_section, site.bank), "self-started"))
+        press_listen(browser, until="reading")
+        if how == "Exit button":
+            browser.click_to_load(browser.find("#exit-this-page"))
+        elif how == "Shift three times":
+            shift = ActionChains(browser.driver)
+            for _ in range(3):
+                shift.key_down(Keys.SHIFT).key_up(Keys.SHIFT)
+            browser.then_load(shift.perform)
+        else:
+            clear = next(a for a in browser.all(".site-footer a") if a.text == "Clear my answers")
+            browser.click_to_load(clear)
+        left_for = browser.driver.current_url
+        log = said()
+    assert left_for == (site.exit_url if how != "Clear my answers" else site.base + "/clear")
+    first_said = next(i for i, entry in enumerate(log) if "text" in entry)
+    stops = [entry for entry in log[first_said:] if entry.get("cancel")]
+    assert stops and stops[0]["speaking"], f"speech went on after {how}: {log}"
+    assert all("cancel" in entry for entry in log[first_said + 1 :]), f"something more was said: {log}"
+
+
+@pytest.mark.parametrize("how", ["no speech synthesis", "no voice at all"])
+@pytest.mark.parametrize("page", ["section", "results-self-heavy", "emergency", "interrupt-988-calm"])
+def test_without_speech_synthesis_there_is_no_listen_control(
+    browser: Browser, site: Site, page: str, how: str
+) -> None:
+    engine: dict[str, Any] = {"absent": True} if how == "no speech synthesis" else {"voices": []}
+    with speech_engine(browser, **engine) as said:
+        visit(browser, site, next(stop for stop in stops(site) if stop.name == page))
+        assert browser.all(".listen"), "the page has no Listen control to hide"
+        assert not browser.find(".listen").is_displayed()
+        assert browser.script("return window.speechSynthesis === undefined") == (how == "no speech synthesis")
+        assert not said()
+
+
+# The device's voices, and which one a page in that language should use (None: it says so).
+VOICE_CASES = [
+    pytest.param("es", [["en-US", "English"], ["es-MX", "MX"], ["es-ES", "Spain"]], "MX", id="any-es"),
+    pytest.param("es", [["en-US", "English"], ["es-ES", "Spain"], ["es-US", "US"]], "US", id="es-US-first"),
+    pytest.param("es", [["en-US", "English"]], None, id="no-spanish"),
+    pytest.param("en", [["es-US", "Spanish"]], None, id="no-english"),
+    pytest.param("en", [["en-US", "Online", False], ["en_GB", "British"]], "British", id="only-on-device"),
+    pytest.param("en", [["en-US", "Online", False]], None, id="only-online"),
+]
+NO_VOICE = {
+    "en": "This device has no English voice.",
+    "es": "Este dispositivo no tiene voz en español.",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_with_listen_shown_the_results_first_screen_still_offers_a_call(
+    browser: Browser, sites: dict[str, Site], language: str
+) -> None:
+    set_viewport(browser, *PHONE)
+    below = []
+    for voices, state in ((None, "off"), ([["xx", "No language of the page"]], "novoice")):
+        with speech_engine(browser, **({"voices": voices} if voices is not None else {})):
+            for heavy in HEAVY_STATES:
+                visit(browser, sites[language], Stop("results", "/results", heavy))
+                assert browser.find(".listen").get_attribute("data-state") == state
+                calls = browser.all('main .next-steps a[href^="tel:"], main .next-steps a[href^="sms:"]')
+                boxes = [browser.script(js("box"), link) for link in calls]
+                if not any(box["bottom"] <= box["viewport"] for box in boxes):
+                    below.append(f"{heavy} ({state}): {boxes}")
+    assert not below, "no call or text on the first screen:\n" + "\n".join(below)
+
+
+@pytest.mark.parametrize(("language", "voices", "used"), VOICE_CASES)
+def test_the_voice_follows_the_page_and_stays_on_the_device(
+    browser: Browser, sites: dict[str, Site], language: str, voices: list[list[Any]], used: str | None
+) -> None:
+    set_viewport(browser, *PHONE)
+    with speech_engine(browser, voices=voices) as said:
+        visit(browser, sites[language], Stop("emergency", now_url("overdose_now", sites[language].bank)))
+        button = browser.find(".listen button")
+        assert button.is_displayed()
+        if used is None:
+            assert not button.is_enabled(), "Listen is shown as working with no voice for the page"
+            assert browser.find(".listen__status").text == NO_VOICE[language]
+            # Saying so on a line of its own leaves the first step on the first screen.
+            box = browser.script(js("box"), browser.find("main ol.steps > li"))
+            assert box["bottom"] <= box["viewport"], f"the first step is below the fold: {box}"
+            assert not axe_violations(browser)
+            return
+        press_listen(browser)
+        log = said()
+    assert log and {entry["voice"] for entry in log if "text" in entry} == {used}
+
+
+@pytest.mark.parametrize(("width", "scale"), [VIEWPORTS[0], VIEWPORTS[3]])
+def test_with_listen_shown_the_pages_still_fit_the_screen(
+    browser: Browser, sites: dict[str, Site], width: int, scale: int
+) -> None:
+    """Listen, working or saying there is no voice, adds no overflow and no small target."""
+    set_viewport(browser, width, 800, scale)
+    pages = {"section-error", "results-self-heavy", "emergency-988", "interrupt-988-calm"}
+    found: dict[str, set[str]] = {}
+    for language in LANGUAGES:
+        for state, voices in (("none", []), ("working", VOICES), ("no voice", [["xx", "Other"]])):
+            with speech_engine(browser, voices=voices):
+                for stop in (stop for stop in stops(sites[language]) if stop.name in pages):
+                    visit(browser, sites[language], stop)
+                    assert browser.find(".listen").is_displayed() == (state != "none")
+                    found[state] = found.get(state, set()) | {
+                        f"{language} {stop.name}: {p}" for p in layout_problems(browser)
+                    }
+    added = (found["working"] | found["no voice"]) - found["none"]
+    assert not added, f"at {width}px (x{scale}):\n" + "\n".join(sorted(added))
+
+
+def test_listen_is_a_real_button_a_keyboard_can_start_and_stop(browser: Browser, site: Site) -> None:
+    set_viewport(browser, *PHONE)
+    with speech_engine(browser, hold=True) as said:
+        visit(browser, site, Stop("results", "/results", "self-buyer"))
+        button = browser.find(".listen button")
+        box = browser.script(js("box"), button)
+        width = browser.script("return arguments[0].getBoundingClientRect().width", button)
+        assert box["height"] >= 44 and width >= 44, (box, width)
+        assert button.tag_name == "button" and button.accessible_name == "Listen"
+        browser.script("arguments[0].focus()", button)
+        press(browser, Keys.ENTER)
+        WebDriverWait(browser.driver, 10).until(lambda _: button.get_attribute("aria-pressed") == "true")
+        assert browser.find(".listen__status").text == "Reading aloud"
+        assert not axe_violations(browser), "axe-core found problems while reading"
+        press(browser, Keys.SPACE)
+        WebDriverWait(browser.driver, 10).until(lambda _: button.get_attribute("aria-pressed") == "false")
+        log = said()
+    assert [entry for entry in log if "text" in entry], "Enter did not start the reading"
+    assert log[-1].get("cancel") and log[-1]["speaking"], "Space did not stop it"
 
 
 # --- the results page on a phone ----------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import subprocess
 import sys
 import time
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 
 from screener import answers
 from screener.bank import Bank
-from tests.helpers import SECRET, Walker, csrf_token, make_app
+from tests.helpers import SECRET, Walker, csrf_token, make_app, now_url, section_url
 
 PAGES = ["/", "/learn/", "/learn/overdose", "/help", "/privacy", "/now/overdose_now", "/nope"]
 
@@ -86,6 +87,34 @@ def test_pages_request_nothing_from_another_host(client: FlaskClient, walker: Wa
     with client.get("/static/screener.css") as response:
         css = response.get_data(as_text=True)
     assert "url(" not in css and "@import" not in css
+
+
+LISTEN_SCRIPT = '<script src="/static/listen.js" defer></script>'
+# What a script would need to send anything anywhere, or to run text as code.
+SENDS = ("fetch(", "XMLHttpRequest", "sendBeacon", "WebSocket", "EventSource", "Image(", "import(", "eval(")
+
+
+def test_listen_fetches_nothing_and_needs_no_change_to_the_csp(client: FlaskClient, walker: Walker) -> None:
+    """Listen is a same-origin file; its words and numbers are data on the page, hidden until it runs."""
+    overdose = client.get(now_url("overdose_now"))
+    assert "script-src 'self';" in overdose.headers["Content-Security-Policy"]
+    walker.complete("self", {"craving": "yes"})
+    for response in (
+        overdose,
+        client.get(section_url(first_page(walker.client.application.extensions["bank"])[0])),
+        client.get("/results"),
+    ):
+        page = response.get_data(as_text=True)
+        assert page.count(LISTEN_SCRIPT) == 1 and len(re.findall(r'class="listen[ "]', page)) == 1, (
+            response.request.path
+        )
+        assert re.search(r'<div class="listen[^"]*" hidden ', page), (
+            "the control shows before the script runs"
+        )
+    with client.get("/static/listen.js") as response:
+        script = response.get_data(as_text=True)
+    assert not [word for word in SENDS if word in script]
+    assert "localService" in script, "Listen must pick only voices on the device"
 
 
 # --- sessions -------------------------------------------------------------------------

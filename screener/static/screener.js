@@ -13,6 +13,7 @@
   var exitForm = exitButton && exitButton.form;
   var exitUrl = exitForm && exitForm.getAttribute("data-exit-url");
   function leave(event) {
+    if (window.speechSynthesis) { window.speechSynthesis.cancel(); }  // stop any "Listen" at once
     if (!exitUrl || !window.fetch) { return; }  // the plain form does the work
     if (event) { event.preventDefault(); }
     document.documentElement.className += " is-exiting";
