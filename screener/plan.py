@@ -31,34 +31,10 @@ class Action:
     link_text: str = ""
 
 
-# What each pattern asks of the reader first, most urgent first, by action key.
-FINDING_ACTIONS: Mapping[str, tuple[str, ...]] = MappingProxyType(
-    {
-        "suicide_past_month": ("crisis",),
-        "suicide_unsure": ("crisis",),
-        "overdose_check_on_them": ("emergency",),
-        "overdose_risk": ("naloxone", "spotter", "talk"),
-        "injecting": ("naloxone", "spotter", "talk"),
-        "naloxone_gap": ("naloxone",),
-        "hyperalgesia": ("prescriber",),
-        "tolerance_expected": ("prescriber",),
-        "dependence_expected": ("prescriber",),
-        "wants_change": ("prescriber",),
-        "addiction_signs": ("talk",),
-        "misuse_pattern": ("talk",),
-        "self_treating": ("talk",),
-        "tolerance_watch": ("talk",),
-        "dependence_watch": ("talk",),
-        "found_items": ("talk",),
-        "signs_noticed": ("talk",),
-        "young_person": ("talk",),
-        "pregnancy": ("talk",),
-    }
-)
-# Families are never sent to a line for the person who uses; counselors act for the client.
-SKIP_ACTIONS = {"other": {"spotter"}, "counselor": {"spotter"}}
-
-# Title and one line per action key and audience. {talk} is the region's line to talk to.
+# Title and one line per action key (the bank's ACTION_KEYS) and audience; which actions a
+# pattern asks for, and when, is the bank's (each finding's `actions`). {talk} is the region's
+# line to talk to. A key with no words for an audience is not for them (a line for the person
+# who uses is never offered to a family member or counselor).
 ACTION_WORDS: Mapping[str, Mapping[str, tuple[str, str]]] = MappingProxyType(
     {
         "crisis": {
@@ -87,6 +63,20 @@ ACTION_WORDS: Mapping[str, Mapping[str, tuple[str, str]]] = MappingProxyType(
             "counselor": (
                 N_("Give or prescribe naloxone today"),
                 N_("Teach the client and family how to use it."),
+            ),
+        },
+        "keep_naloxone": {
+            "self": (
+                N_("Keep your naloxone close"),
+                N_("Show others where it is, and check the date on the box."),
+            ),
+            "other": (
+                N_("Keep the naloxone where it can be found"),
+                N_("Check the date, and learn the signs of an overdose."),
+            ),
+            "counselor": (
+                N_("Check the client’s naloxone"),
+                N_("Is it at hand and in date? Offer more for family."),
             ),
         },
         "spotter": {
@@ -128,6 +118,8 @@ def _action(key: str, audience: str, region: Region, bank: Bank) -> Action | Non
     title, detail = (_(w).format(talk=region.talk_short) for w in words)
     if key == "naloxone":
         return Action(key, title, detail, learn="overdose", link_text=_("How to get and use it"))
+    if key == "keep_naloxone":
+        return Action(key, title, detail, learn="overdose", link_text=_("How to use it"))
     if key == "prescriber":
         return Action(key, title, detail, learn="tolerance", link_text=_("What to ask"))
     resource_id = {
@@ -142,15 +134,8 @@ def _action(key: str, audience: str, region: Region, bank: Bank) -> Action | Non
 
 
 def actions(report: Report, audience: str, region: Region, bank: Bank, most: int = 3) -> tuple[Action, ...]:
-    """Return one to three actions, most urgent first, each said once."""
-    keys = [key for care in report.aftercare for key in FINDING_ACTIONS.get(care.id, ())]
-    keys += [key for result in report.findings for key in FINDING_ACTIONS.get(result.id, ())]
-    skip = SKIP_ACTIONS.get(audience, set())
-    chosen = [
-        a
-        for key in dict.fromkeys(keys)
-        if key not in skip and (a := _action(key, audience, region, bank)) is not None
-    ]
+    """Return one to three of the report's actions, most urgent first, in this reader's words."""
+    chosen = [a for key in report.actions if (a := _action(key, audience, region, bank)) is not None]
     chosen = chosen[:most]
     # Someone to call is always among them: a frightened reader needs a number, not only a page.
     if not any(a.resource for a in chosen):

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .bank import UNSURE, Bank, Condition, Finding, Question, Resource, Section
+from .bank import UNSURE, ActionRef, Bank, Condition, Finding, Question, Resource, Section
 
 # The engine's words for answers and truth, and `truth` itself, live with the operators.
 from .bank.conditions import Answer as Answer
@@ -85,6 +85,9 @@ class Report:
     unclear_areas: tuple[str, ...]
     resources: tuple[Resource, ...]
     aftercare: tuple[AftercareResult, ...] = ()
+    # What the findings (after-care first) ask the reader to do, in order, each once: the keys of
+    # the actions whose conditions fit these answers.
+    actions: tuple[str, ...] = ()
 
     @property
     def emergencies(self) -> tuple[FindingResult, ...]:
@@ -264,6 +267,13 @@ def evaluate(bank: Bank, answers: Mapping[Any, Any], audience: str, continued: I
     return report_on(bank, relevant_answers(bank, answers, audience), audience, continued)
 
 
+def _fits(ref: ActionRef, answers: Answers, memo: Memo) -> bool:
+    """Whether an action fits the answers: its `when` is true and its `unless` is not."""
+    return (ref.when is None or truth(ref.when, answers, memo) is True) and (
+        ref.unless is None or truth(ref.unless, answers, memo) is not True
+    )
+
+
 def report_on(bank: Bank, kept: Answers, audience: str, continued: Iterable[str] = ()) -> Report:
     """Evaluate every rule on answers `relevant_answers` has already kept (see `evaluate`)."""
     memo: Memo = {}
@@ -295,6 +305,8 @@ def report_on(bank: Bank, kept: Answers, audience: str, continued: Iterable[str]
     resource_ids += [rid for f in fired for rid in f.finding.resources] + list(bank.default_resources)
     resources = tuple(bank.resources[rid] for rid in dict.fromkeys(resource_ids))
     unsure = sum(1 for a in kept.values() if UNSURE in (a if isinstance(a, tuple) else (a,)))
+    asking = [a.finding for a in aftercare] + [f.finding for f in fired]
+    actions = [ref.key for finding in asking for ref in finding.actions if _fits(ref, kept, memo)]
     return Report(
         audience=audience,
         findings=tuple(fired),
@@ -304,4 +316,5 @@ def report_on(bank: Bank, kept: Answers, audience: str, continued: Iterable[str]
         unclear_areas=tuple(unclear),
         resources=resources,
         aftercare=aftercare,
+        actions=tuple(dict.fromkeys(actions)),
     )

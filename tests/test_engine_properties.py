@@ -21,6 +21,7 @@ from screener.bank import (
     AtLeast,
     Bank,
     Given,
+    IsFact,
     Not,
     load,
 )
@@ -275,7 +276,7 @@ def satisfy(condition: Any, want: bool, answers: dict[str, Any], audience: str) 
             yield answers
     elif isinstance(condition, Not):
         yield from satisfy(condition.item, not want, answers, audience)
-    elif isinstance(condition, Given):
+    elif isinstance(condition, Given | IsFact):
         yield from satisfy(condition.item, want, answers, audience)
     elif isinstance(condition, AnyOf | AllOf | AtLeast):
         needed = (

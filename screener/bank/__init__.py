@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .conditions import questions_in
 from .model import (
+    ACTION_KEYS,
     AUDIENCES,
     EMPTY_TEXT,
     ID_PATTERN,
@@ -18,6 +19,7 @@ from .model import (
     REGIONS,
     UNSURE,
     YESNO_VALUES,
+    ActionRef,
     Aftercare,
     AllOf,
     Answered,
@@ -30,8 +32,10 @@ from .model import (
     BankError,
     Block,
     Condition,
+    Fact,
     Finding,
     Given,
+    IsFact,
     LearnPage,
     Not,
     Option,
@@ -47,6 +51,8 @@ from .model import (
 from .reader import DEFAULT_PATH, load, parse, read_yaml
 
 __all__ = [
+    "ACTION_KEYS",
+    "ActionRef",
     "Aftercare",
     "AllOf",
     "Answered",
@@ -62,8 +68,10 @@ __all__ = [
     "Condition",
     "DEFAULT_PATH",
     "EMPTY_TEXT",
+    "Fact",
     "Finding",
     "Given",
+    "IsFact",
     "ID_PATTERN",
     "LearnPage",
     "LEVELS",

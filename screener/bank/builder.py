@@ -8,7 +8,8 @@ import re
 from types import MappingProxyType
 from typing import Any
 
-from .checks import Checks, kind_of
+from .checks import kind_of
+from .facts import FactsAndActions, fact_ids
 from .model import (
     AUDIENCES,
     ID_PATTERN,
@@ -34,7 +35,7 @@ from .model import (
 )
 
 
-class Builder(Checks):
+class Builder(FactsAndActions):
     """Walk the raw data once, collect every problem, and build the frozen objects."""
 
     # the parts -----------------------------------------------------------------------
@@ -48,6 +49,7 @@ class Builder(Checks):
                 "audiences",
                 "areas",
                 "sections",
+                "facts",
                 "findings",
                 "learn",
                 "resources",
@@ -68,7 +70,9 @@ class Builder(Checks):
             for q in s["questions"]
             if isinstance(q, dict)
         }
+        self.all_fact_ids = fact_ids(root.get("facts"))
         sections = self.build_sections(root.get("sections"))
+        facts = self.build_facts(root.get("facts"))
         learn = self.build_learn(root.get("learn"))
         resources = self.build_resources(root.get("resources"))
         areas = self.build_areas(root.get("areas"))
@@ -77,6 +81,7 @@ class Builder(Checks):
             self.resource_ref(r, f"default_resources[{i}]", resources)
             for i, r in enumerate(self.items(root.get("default_resources"), "default_resources"))
         )
+        self.check_facts_used(facts)
         if self.problems:
             raise BankError(self.problems)
         return Bank(
@@ -91,6 +96,7 @@ class Builder(Checks):
             default_resources=default_resources,
             questions=MappingProxyType(dict(self.questions)),
             section_index=MappingProxyType({s.id: i for i, s in enumerate(sections)}),
+            facts=MappingProxyType(facts),
         )
 
     def build_audiences(self, raw: Any) -> tuple[Audience, ...]:
@@ -269,6 +275,7 @@ class Builder(Checks):
                     "call_hint",
                     "more",
                     "aftercare",
+                    "actions",
                 },
                 where,
             )
@@ -320,6 +327,7 @@ class Builder(Checks):
                         for j, b in enumerate(self.items(entry.get("more"), f"{where}.more", required=False))
                     ),
                     aftercare=self.build_aftercare(entry, level, audiences, where),
+                    actions=self.build_actions(entry.get("actions"), f"{where}.actions"),
                 )
             )
         return tuple(result)

@@ -17,6 +17,7 @@ from .model import (
     ID_PATTERN,
     AnyOf,
     Condition,
+    Fact,
     Question,
     Resource,
     Source,
@@ -46,6 +47,10 @@ class Checks:
         self.audience_ids: tuple[str, ...] = AUDIENCES
         # Every question id in the file, so a forward reference is named as such.
         self.all_question_ids: set[Any] = set()
+        # The facts defined so far, every fact id in the file, and the ones a rule has used.
+        self.facts: dict[str, Fact] = {}
+        self.all_fact_ids: set[Any] = set()
+        self.used_facts: set[str] = set()
 
     # For the condition builders in conditions.py.
     kind_of = staticmethod(kind_of)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from .model import UNSURE, AllOf, Answered, AnswerIs, AnyOf, AtLeast, Condition, Given, Not
+from .model import UNSURE, AllOf, Answered, AnswerIs, AnyOf, AtLeast, Condition, Given, IsFact, Not
 
 if TYPE_CHECKING:
     from .checks import Checks
@@ -105,6 +105,30 @@ def _build_at_least(checks: Checks, raw: dict[str, Any], where: str) -> Conditio
     return AtLeast(count, items)
 
 
+def _build_fact(checks: Checks, raw: dict[str, Any], where: str) -> Condition:
+    name = raw["fact"]
+    fact = checks.facts.get(name) if isinstance(name, str) else None
+    if fact is None:
+        if name in checks.all_fact_ids:
+            checks.problem(
+                f"{where}.fact",
+                f"fact '{name}' is not defined before this point; a fact may use only the facts "
+                "above it (so facts never go round in a circle)",
+            )
+        else:
+            known = ", ".join(sorted(checks.facts)) or "none yet"
+            checks.problem(f"{where}.fact", f"unknown fact {name!r} (known here: {known})")
+        return AnyOf(())
+    later = [q for q in questions_in(fact.when) if q not in checks.questions]
+    if later:
+        checks.problem(
+            f"{where}.fact",
+            f"fact '{name}' reads {', '.join(sorted(set(later)))}, not asked before this point",
+        )
+    checks.used_facts.add(fact.id)
+    return IsFact(fact.id, fact.when)
+
+
 # --- three-valued evaluation ----------------------------------------------------------
 
 
@@ -155,6 +179,10 @@ def _at_least(condition: AtLeast, answers: Answers, memo: Memo | None) -> Truth:
     return None if true + unknown >= condition.count else False
 
 
+def _is_fact(condition: IsFact, answers: Answers, memo: Memo | None) -> Truth:
+    return truth(condition.item, answers, memo)
+
+
 # --- the table ------------------------------------------------------------------------
 
 
@@ -198,6 +226,7 @@ OPERATORS: tuple[Operator, ...] = (
     Operator(
         ("at_least",), AtLeast, _build_at_least, _at_least, _its_items, _no_question, lists_answers=True
     ),
+    Operator(("fact",), IsFact, _build_fact, _is_fact, _its_item, _no_question, lists_answers=True),
 )
 # The YAML key that names each operator ({answer: ID, is/in: ...} is keyed by "answer").
 BY_KEY: Mapping[str, Operator] = MappingProxyType({op.spellings[0].split("+")[0]: op for op in OPERATORS})

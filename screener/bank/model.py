@@ -11,6 +11,16 @@ from typing import Any
 
 AUDIENCES: tuple[str, ...] = ("self", "other", "counselor")
 LEVELS: tuple[str, ...] = ("emergency", "urgent", "talk_soon", "info")
+# The things "What to do next" can ask (their words per audience and region are in plan.py).
+ACTION_KEYS: tuple[str, ...] = (
+    "crisis",
+    "emergency",
+    "naloxone",
+    "keep_naloxone",
+    "spotter",
+    "talk",
+    "prescriber",
+)
 QUESTION_TYPES: tuple[str, ...] = ("yesno", "choice", "multi")
 REGIONS: tuple[str, ...] = ("US", "CA", "UK")
 UNSURE = "unsure"
@@ -109,7 +119,38 @@ class Given:
     item: Condition
 
 
-Condition = AnswerIs | Answered | AnyOf | AllOf | Not | AtLeast | Given
+@dataclass(frozen=True)
+class IsFact:
+    """True when the named fact is; `item` is that fact's one condition, shared by every rule.
+
+    Sharing the object means a report works each fact out once (the engine keeps each
+    condition's truth by identity), and the answers behind it are the fact's own.
+    """
+
+    fact: str
+    item: Condition
+
+
+Condition = AnswerIs | Answered | AnyOf | AllOf | Not | AtLeast | Given | IsFact
+
+
+@dataclass(frozen=True)
+class Fact:
+    """Something about the person that several rules need, defined once ("on treatment now")."""
+
+    id: str
+    when: Condition
+    meaning: str
+
+
+@dataclass(frozen=True)
+class ActionRef:
+    """One thing a finding asks the reader to do: when `when` is true (or not given), unless
+    `unless` is true. A "not sure" never shows an action that needs a yes, nor hides one."""
+
+    key: str
+    when: Condition | None = None
+    unless: Condition | None = None
 
 
 @dataclass(frozen=True)
@@ -247,6 +288,8 @@ class Finding:
     call_hint: Text = field(default_factory=lambda: EMPTY_TEXT)
     more: tuple[Block, ...] = ()
     aftercare: Aftercare | None = None
+    # What the results page's "What to do next" asks for this pattern, most urgent first.
+    actions: tuple[ActionRef, ...] = ()
 
     @property
     def rank(self) -> int:
@@ -336,6 +379,7 @@ class Bank:
     default_resources: tuple[str, ...]
     questions: Mapping[str, Question] = field(repr=False)
     section_index: Mapping[str, int] = field(repr=False)
+    facts: Mapping[str, Fact] = field(repr=False, default_factory=lambda: MappingProxyType({}))
 
     @property
     def endings(self) -> tuple[Finding, ...]:

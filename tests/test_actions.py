@@ -1,0 +1,337 @@
+"""Facts about the person, and "What to do next" chosen by them: no advice contradicts an answer.
+
+Each action a pattern asks for lives in the bank with its condition (usually a fact); the
+engine keeps those that fit the answers. The people below answer as they would; the table of
+contradictions is checked over generated answer sets for every audience and region.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from screener import plan
+from screener.bank import BankError, IsFact, load, parse, questions_in
+from screener.regions import REGIONS
+from screener.rules import evaluate
+from tests.test_bank import mini
+from tests.test_vignettes import METHADONE_PATIENT, PAIN_PATIENT, answers_for
+
+BANK = load()
+
+
+def action_keys(audience: str, answers: dict[str, Any], region: str = "US") -> list[str]:
+    report = evaluate(BANK, answers, audience)
+    return [a.key for a in plan.actions(report, audience, REGIONS[region], BANK)]
+
+
+# --- people, as they would answer ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    audience: str
+    answers: dict[str, Any]
+    must: set[str] = field(default_factory=set)
+    must_not: set[str] = field(default_factory=set)
+    first: str | None = None
+
+
+STREET_USER = {
+    "what_used": ("street_pills",),
+    "takes_for_pain": "no",
+    "has_prescription": "no",
+    "how_taken": ("smoked",),
+    "craving": "yes",
+}
+
+PEOPLE = [
+    Person(
+        "smokes blue pills, has naloxone in her bag and never uses alone",
+        "self",
+        {**STREET_USER, "has_naloxone": "yes", "uses_alone": "no"},
+        must={"keep_naloxone", "talk"},
+        must_not={"naloxone", "spotter"},
+    ),
+    Person(
+        "smokes blue pills alone, has no naloxone",
+        "self",
+        {**STREET_USER, "has_naloxone": "no", "uses_alone": "yes"},
+        must={"naloxone", "spotter"},
+        must_not={"keep_naloxone"},
+    ),
+    Person(
+        "not sure whether there is naloxone at home",
+        "self",
+        {**STREET_USER, "has_naloxone": "unsure"},
+        must={"naloxone"},
+        must_not={"keep_naloxone"},
+    ),
+    Person(
+        "pain patient, as prescribed, also takes a sleeping pill, has naloxone",
+        "self",
+        {**PAIN_PATIENT, "mixes_with": ("sedatives",), "has_naloxone": "yes", "uses_alone": "yes"},
+        must={"prescriber", "keep_naloxone"},
+        must_not={"spotter", "naloxone"},
+        first="prescriber",
+    ),
+    Person(
+        "pain patient, as prescribed, with gabapentin, no naloxone yet",
+        "self",
+        {**PAIN_PATIENT, "mixes_with": ("gabapentin",), "has_naloxone": "no", "uses_alone": "yes"},
+        must={"prescriber", "naloxone"},
+        must_not={"spotter"},
+        first="prescriber",
+    ),
+    Person(
+        "wants to cut down on pills from a friend, no prescriber",
+        "self",
+        {
+            "what_used": ("rx_opioid",),
+            "takes_for_pain": "yes",
+            "has_prescription": "no",
+            "others_pills": "yes",
+            "cut_down": "want",
+            "has_naloxone": "yes",
+        },
+        must={"talk"},
+        must_not={"prescriber"},
+    ),
+    Person(
+        "pain patient who wants to cut down",
+        "self",
+        {**PAIN_PATIENT, "cut_down": "want", "has_naloxone": "yes"},
+        must={"prescriber"},
+    ),
+    Person(
+        "street heroin, pain worse as the dose went up, no prescriber",
+        "self",
+        {
+            "what_used": ("heroin",),
+            "takes_for_pain": "yes",
+            "has_prescription": "no",
+            "dose_up_effect": "worse",
+            "has_naloxone": "yes",
+        },
+        must={"talk"},
+        must_not={"prescriber", "naloxone"},
+    ),
+    Person(
+        "mother who keeps naloxone for her son who injects",
+        "other",
+        {
+            "what_used": ("heroin",),
+            "has_prescription": "no",
+            "how_taken": ("injected",),
+            "has_naloxone": "yes",
+        },
+        must={"keep_naloxone", "talk"},
+        must_not={"naloxone", "spotter"},
+    ),
+    Person(
+        "counselor: client injects, carries naloxone",
+        "counselor",
+        {
+            "what_used": ("heroin",),
+            "has_prescription": "no",
+            "how_taken": ("injected",),
+            "has_naloxone": "yes",
+            "uses_alone": "yes",
+        },
+        must={"keep_naloxone"},
+        must_not={"naloxone", "spotter"},
+    ),
+    Person(
+        "methadone patient back from a hospital stay, has naloxone",
+        "self",
+        {**METHADONE_PATIENT, "recent_break": ("hospital",), "has_naloxone": "yes", "uses_alone": "yes"},
+        must={"keep_naloxone", "prescriber"},
+        must_not={"naloxone", "spotter"},
+    ),
+]
+
+
+@pytest.mark.parametrize("person", PEOPLE, ids=[p.name for p in PEOPLE])
+def test_what_to_do_next_fits_the_person(person: Person) -> None:
+    keys = action_keys(person.audience, answers_for(person.audience, BANK, **person.answers))
+    assert person.must <= set(keys), f"missing {person.must - set(keys)}; got {keys}"
+    assert not set(keys) & person.must_not, f"should not say {set(keys) & person.must_not}; got {keys}"
+    if person.first:
+        assert keys[0] == person.first, keys
+
+
+# --- no advice contradicts an answer -------------------------------------------------------
+
+
+def _chosen(answers: dict[str, Any], qid: str) -> tuple[str, ...]:
+    value = answers.get(qid, ())
+    return value if isinstance(value, tuple) else (value,)
+
+
+def _only_as_prescribed(answers: dict[str, Any]) -> bool:
+    fact = BANK.facts["only_as_prescribed"]
+    from screener.rules import relevant_answers, truth
+
+    return truth(fact.when, relevant_answers(BANK, answers, "self")) is True
+
+
+# (what the answers say, the action that would contradict it)
+CONTRADICTIONS: list[tuple[str, Callable[[dict[str, Any]], bool], str]] = [
+    ("has naloxone: never told to get it", lambda a: a.get("has_naloxone") == "yes", "naloxone"),
+    ("no naloxone: never told to keep theirs", lambda a: a.get("has_naloxone") != "yes", "keep_naloxone"),
+    ("never uses alone: never the never-use-alone line", lambda a: a.get("uses_alone") == "no", "spotter"),
+    ("takes prescribed medicine only as prescribed: never the spotter line", _only_as_prescribed, "spotter"),
+    ("no prescriber: never 'your prescriber'", lambda a: a.get("has_prescription") != "yes", "prescriber"),
+]
+
+
+def _answer_sets(audience: str) -> st.SearchStrategy[dict[str, Any]]:
+    """Any answers this audience could give, one per question (multi: any non-empty set)."""
+    fields = {}
+    for question in BANK.questions.values():
+        if audience not in question.audiences:
+            continue
+        values = [o.value for o in question.all_options]
+        if question.type == "multi":
+            fields[question.id] = st.lists(st.sampled_from(values), min_size=1, max_size=3, unique=True).map(
+                tuple
+            )
+        else:
+            fields[question.id] = st.sampled_from(values)
+    return st.fixed_dictionaries(fields)
+
+
+@pytest.mark.parametrize("region", sorted(REGIONS))
+@pytest.mark.parametrize("audience", ["self", "other", "counselor"])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_no_action_contradicts_an_answer(audience: str, region: str, data: st.DataObject) -> None:
+    answers = data.draw(_answer_sets(audience))
+    keys = action_keys(audience, answers, region)
+    kept = evaluate(BANK, answers, audience)  # the same answers the engine kept
+    assert kept.actions == tuple(dict.fromkeys(kept.actions))
+    broken = [name for name, says, action in CONTRADICTIONS if action in keys and says(answers)]
+    assert not broken, (broken, keys, answers)
+
+
+def test_each_contradiction_row_can_be_met() -> None:
+    """Each row names an action the bank really gives, so the table can fail."""
+    given_somewhere = {ref.key for f in BANK.findings for ref in f.actions}
+    assert {action for _, _, action in CONTRADICTIONS} <= given_somewhere
+
+
+# --- facts in the bank ----------------------------------------------------------------------
+
+
+def _walk(condition: Any) -> list[Any]:
+    """Every condition inside `condition`, not looking inside a named fact."""
+    found = [condition]
+    if isinstance(condition, IsFact):
+        return found
+    for name in ("item", "items"):
+        inner = getattr(condition, name, None)
+        if inner is not None:
+            for item in inner if isinstance(inner, tuple) else (inner,):
+                found += _walk(item)
+    return found
+
+
+def test_no_rule_repeats_a_facts_condition_inline() -> None:
+    facts = {fact.id: fact.when for fact in BANK.facts.values()}
+    rules = [f.when for f in BANK.findings] + [p.when for f in BANK.findings for p in f.parts]
+    rules += [a.when for a in BANK.areas] + [a.note_when for a in BANK.areas if a.note_when]
+    rules += [c for f in BANK.findings for r in f.actions for c in (r.when, r.unless) if c]
+    rules += [fact.when for fact in BANK.facts.values()]
+    repeats = [
+        (fact_id, rule)
+        for rule in rules
+        for inner in _walk(rule)
+        for fact_id, when in facts.items()
+        if inner == when and inner is not when
+    ]
+    assert not repeats, repeats
+
+
+def test_the_shared_ideas_are_named_facts_used_by_several_rules() -> None:
+    for fact_id in ("only_as_prescribed", "maybe_not_as_prescribed", "street_supply", "has_prescriber"):
+        users = [
+            f.id
+            for f in BANK.findings
+            if any(isinstance(c, IsFact) and c.fact == fact_id for c in _walk(f.when))
+            or any(isinstance(c, IsFact) and c.fact == fact_id for p in f.parts for c in _walk(p.when))
+        ]
+        assert len(users) >= 2, (fact_id, users)
+    assert "has_prescription" in set(questions_in(BANK.facts["only_as_prescribed"].when))
+
+
+def _with_facts(*facts: dict[str, Any], when: Any = None) -> dict[str, Any]:
+    data = copy.deepcopy(mini())
+    data["facts"] = list(facts)
+    if when is not None:
+        data["findings"][0]["when"] = when
+    return data
+
+
+URGES = {"id": "has_urges", "meaning": "Has strong urges.", "when": {"answer": "urges", "is": "yes"}}
+
+
+def test_a_finding_can_name_a_fact_and_its_answers_show() -> None:
+    bank = parse(_with_facts(URGES, when={"fact": "has_urges"}))
+    report = evaluate(bank, {"for_pain": "yes", "urges": "yes"}, "self")
+    assert [r.id for r in report.findings] == ["craving_found"]
+    assert [t.question_id for t in report.findings[0].triggers] == ["urges"]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (_with_facts(when={"fact": "nowhere"}), "findings[0].when.fact: unknown fact 'nowhere'"),
+        (
+            _with_facts(
+                {"id": "first_fact", "meaning": "m", "when": {"fact": "second_fact"}},
+                {**URGES, "id": "second_fact"},
+                when={"fact": "first_fact"},
+            ),
+            "facts[0].when.fact: fact 'second_fact' is not defined before this point",
+        ),
+        (
+            _with_facts({**URGES, "when": {"fact": "has_urges"}}, when={"fact": "has_urges"}),
+            "facts[0].when.fact: fact 'has_urges' is not defined before this point",
+        ),
+        (_with_facts(URGES), "facts[0].id: fact 'has_urges' is used by no rule"),
+        (
+            _with_facts(
+                {"id": "has_urges", "when": {"answer": "urges", "is": "yes"}}, when={"fact": "has_urges"}
+            ),
+            "facts[0].meaning",
+        ),
+    ],
+    ids=["unknown", "a later fact", "itself (a circle)", "unused", "no meaning"],
+)
+def test_a_bad_fact_is_named_at_its_place(data: dict[str, Any], message: str) -> None:
+    with pytest.raises(BankError) as caught:
+        parse(data)
+    assert any(problem.startswith(message) for problem in caught.value.problems), caught.value.problems
+
+
+def test_an_unknown_action_is_named_at_its_place() -> None:
+    data = copy.deepcopy(mini())
+    data["findings"][0]["actions"] = ["talk", {"do": "dance"}]
+    with pytest.raises(BankError) as caught:
+        parse(data)
+    assert any(
+        p.startswith("findings[0].actions[1].do: unknown action 'dance'") for p in caught.value.problems
+    )
+
+
+def test_every_action_key_has_words_for_some_audience() -> None:
+    from screener.bank import ACTION_KEYS
+
+    assert set(plan.ACTION_WORDS) == set(ACTION_KEYS)
