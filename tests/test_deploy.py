@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import re
+import sys
 import time
+from pathlib import Path
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
@@ -202,3 +206,35 @@ def test_shared_form_classes_show_each_person_only_their_own_answers(bank: Bank)
         checked = re.findall(r'<input[^>]*value="(\w+)"[^>]*checked', pages[answer])
         assert checked and set(checked) == {answer}, (answer, checked)
         assert other not in checked
+
+
+def test_gunicorn_s_error_log_names_no_address_and_no_page(tmp_path: Any) -> None:
+    import runpy
+
+    from gunicorn.config import Config
+
+    settings = runpy.run_path(str(Path(__file__).parent.parent / "deploy" / "gunicorn.conf.py"))
+    config = Config()
+    config.set("errorlog", str(tmp_path / "error.log"))
+    logger = settings["QuietLogger"](config)
+    # What gunicorn itself writes for a malformed request and for an error in a request.
+    logger.warning("Invalid request from ip={ip}: {error}".format(ip="203.0.113.9", error="'GET /now/3'"))
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        logger.exception("Error handling request %s %s", "POST", "/now/3")
+    logged = (tmp_path / "error.log").read_text(encoding="utf-8")
+    assert "Refused a malformed request" in logged and "ValueError: boom" in logged
+    assert "203.0.113.9" not in logged and "/now/3" not in logged
+
+
+def test_an_unhandled_error_is_logged_without_the_path(caplog: pytest.LogCaptureFixture) -> None:
+    app = make_app()
+    # What Flask calls for an error outside a view (reading the cookie, say): its own
+    # wrote "Exception on /now/3 [GET]".
+    with app.test_request_context("/now/3"), caplog.at_level(logging.DEBUG):
+        try:
+            raise RuntimeError("boom")
+        except RuntimeError:
+            app.log_exception(sys.exc_info())
+    assert "boom" in caplog.text and "/now/" not in caplog.text

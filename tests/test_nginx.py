@@ -10,6 +10,7 @@ import os
 import shutil
 import ssl
 import subprocess
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -83,6 +84,7 @@ def site_config(folder: Path, apps: list[Server], http: int, https: int, cert: P
         ("/etc/letsencrypt/live/screener.example.org/fullchain.pem", str(cert)),
         ("/etc/letsencrypt/live/screener.example.org/privkey.pem", str(key)),
         ("/var/log/nginx/screener.access.log", str(folder / "access.log")),
+        ("/var/log/nginx/screener.error.log", str(folder / "site-error.log")),
         ("screener.example.org", "localhost"),
     ]
     for old, new in changes:
@@ -99,6 +101,14 @@ class Front:
     apps: list[Server]
     context: ssl.SSLContext
     access_log: Path
+    folder: Path
+
+    def logs(self) -> str:
+        """Every log nginx and the app processes wrote: access and error logs alike."""
+        time.sleep(0.5)  # nginx writes a line just after the response
+        files = [self.folder / name for name in ("access.log", "site-error.log", "error.log")]
+        files += [app.access_log for app in self.apps if app.access_log is not None]
+        return "\n".join(f.read_text(encoding="utf-8") for f in files if f.exists())
 
 
 @pytest.fixture
@@ -152,7 +162,7 @@ http {{
                 context=context,
             )
         )
-        yield Front(base, f"http://127.0.0.1:{http}", apps, context, tmp_path / "access.log")
+        yield Front(base, f"http://127.0.0.1:{http}", apps, context, tmp_path / "access.log", tmp_path)
 
 
 def test_a_whole_check_over_https_survives_losing_one_app_process(front: Front) -> None:
@@ -190,13 +200,33 @@ def test_health_checks_and_queries_stay_out_of_the_logs(front: Front) -> None:
         assert health.status == 200 and health.read() == b"ok\n"
     with urllib.request.urlopen(front.base + "/privacy?note=private", context=front.context) as page:
         assert page.status == 200
+    time.sleep(0.5)  # nginx writes a line just after the response
     logged = front.access_log.read_text(encoding="utf-8")
-    assert '"GET /privacy"' in logged
+    assert '"GET" 200' in logged and "privacy" not in logged
     assert "healthz" not in logged and "private" not in logged and "127.0.0.1" not in logged
     for app in front.apps:
         assert app.access_log is not None
         app_log = app.access_log.read_text(encoding="utf-8")
         assert "healthz" not in app_log and "private" not in app_log
+
+
+def test_no_log_names_a_page_a_person_reached_or_their_address(front: Front) -> None:
+    # Thoughts of suicide in the past month: the walk passes an emergency page (/now/N), and
+    # one app process dies early on, so nginx meets a refused connection on the way.
+    client = HttpClient(front.base, context=front.context)
+    walk = Walker(client).answer_all("self", {"suicide_thoughts_q": "past_month"})  # type: ignore[arg-type]
+    visited = [next(walk)]
+    front.apps[0].kill()
+    visited += list(walk)
+    assert any(url.startswith("/now/") for url in visited)
+    for path in ("/results", "/privacy", "/nope%0a[fake]%20%22POST%20/now/3%22"):
+        client.get(path)
+    logged = front.logs()
+    # No client address, no request line, no upstream address.
+    assert "client:" not in logged and "request:" not in logged and "127.0.0.1" not in logged
+    for word in ["/now/", "/questions/", "/results", "/check-answers", "privacy", "fake", *visited]:
+        assert word not in logged, word
+    assert logged.count('"GET" 200') >= len(visited) / 2, "the access logs still count requests"
 
 
 def test_many_slow_clients_do_not_hold_the_app_behind_nginx(front: Front) -> None:
