@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 import secrets
 import urllib.parse
+import zlib
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from flask import Flask, Request, Response, request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from itsdangerous import BadPayload, URLSafeTimedSerializer
+from itsdangerous.encoding import base64_decode
+from itsdangerous.url_safe import URLSafeSerializerMixin
 from werkzeug.exceptions import SecurityError
 
 from . import answers
@@ -79,30 +85,82 @@ def content_security_policy(exit_url: str) -> str:
 
 
 def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    return type(value) is int
+
+
+def _is_str(value: Any) -> bool:
+    return type(value) is str
+
+
+# Finding indexes, as answers.save writes them ("0,3,7"): digit strings of any length would
+# make int() refuse them (over 4,300 digits) or do needless work.
+INDEXES = re.compile(r"(?:[0-9]{1,4}(?:,[0-9]{1,4})*)?")
+
+
+def _is_indexes(value: Any) -> bool:
+    return type(value) is str and INDEXES.fullmatch(value) is not None
 
 
 def _is_flashes(value: Any) -> bool:
-    return isinstance(value, list) and all(
-        isinstance(item, tuple | list) and len(item) == 2 and all(isinstance(x, str) for x in item)
-        for item in value
+    # Plain strings only: a message is always escaped where it is shown.
+    return type(value) is list and all(
+        type(item) is list and len(item) == 2 and all(type(x) is str for x in item) for item in value
     )
 
 
 # Every key a session may hold, and the shape its value must have. Anything else, even
 # when validly signed, is a fresh start: a value read from the cookie is never trusted.
 SHAPES: Mapping[str, Callable[[Any], bool]] = {
-    answers.FINGERPRINT: lambda v: isinstance(v, str),
+    answers.FINGERPRINT: _is_str,
     answers.AUDIENCE: _is_int,
-    answers.ANSWERS: lambda v: isinstance(v, str),
-    answers.ACKNOWLEDGED: lambda v: isinstance(v, str),
+    answers.ANSWERS: _is_str,
+    answers.ACKNOWLEDGED: _is_indexes,
     answers.LAST_SEEN: _is_int,
     answers.CREATED: _is_int,
     answers.LANGUAGE: _is_int,
-    BINDING: lambda v: isinstance(v, str),
-    "csrf_token": lambda v: isinstance(v, str),
+    BINDING: _is_str,
+    "csrf_token": _is_str,
     "_flashes": _is_flashes,
 }
+# A real session is under 2 KB of JSON; a signed cookie may not unpack into more than this.
+MAX_SESSION_BYTES = 64 * 1024
+
+
+class PlainJSON:
+    """The session's serializer: one plain JSON object, without Flask's tags.
+
+    Flask's tagged JSON turns {" m": "<b>"} into Markup (shown unescaped), {" u": …} into a
+    UUID, and so on; this app stores only strings, numbers and lists, so it needs none.
+    """
+
+    def dumps(self, value: Any) -> str:
+        return json.dumps(value, separators=(",", ":"))
+
+    def loads(self, text: str | bytes) -> dict[str, Any]:
+        value = json.loads(text)
+        if type(value) is not dict:
+            raise BadPayload("the session is not a JSON object")
+        return value
+
+
+class BoundedSerializer(URLSafeTimedSerializer):
+    """itsdangerous' cookie format, but a compressed payload unpacks to MAX_SESSION_BYTES at most.
+
+    A 7 KB cookie can otherwise hold megabytes of JSON, read again on every request.
+    """
+
+    def load_payload(self, payload: bytes, *args: Any, **kwargs: Any) -> Any:
+        if not payload.startswith(b"."):
+            return super().load_payload(payload, *args, **kwargs)
+        try:
+            unpack = zlib.decompressobj()
+            data = unpack.decompress(base64_decode(payload[1:]), MAX_SESSION_BYTES)
+        except Exception as error:
+            raise BadPayload("the session could not be unpacked", original_error=error) from error
+        if unpack.unconsumed_tail or not unpack.eof:
+            raise BadPayload("the session unpacks to more than any session holds")
+        # Past the URL-safe layer (already decoded and unpacked here) to the JSON one.
+        return super(URLSafeSerializerMixin, self).load_payload(data, *args, **kwargs)
 
 
 def well_formed(data: Mapping[str, Any]) -> bool:
@@ -124,12 +182,30 @@ class SessionInterface(SecureCookieSessionInterface):
     """Read the signed cookie; a forged, odd, unbound or expired one gives a fresh session."""
 
     session_class = Session
+    serializer = PlainJSON()  # type: ignore[assignment]
 
     def id_cookie_name(self, app: Flask) -> str:
         return self.get_cookie_name(app) + ID_COOKIE_SUFFIX
 
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        if not app.secret_key:
+            return None
+        # itsdangerous takes the current key last, the fallbacks before it (as Flask does).
+        keys = [*app.config["SECRET_KEY_FALLBACKS"], app.secret_key]
+        return BoundedSerializer(
+            keys,
+            salt=self.salt,
+            serializer=self.serializer,
+            signer_kwargs={"key_derivation": self.key_derivation, "digest_method": self.digest_method},
+        )
+
     def open_session(self, app: Flask, request: Request) -> Session | None:
-        session = super().open_session(app, request)
+        try:
+            session = super().open_session(app, request)
+        except Exception:
+            # Validly signed but unreadable (not an object, too deep, a number too long for
+            # int()): a fresh start with a message, as for a forged cookie, never an error page.
+            session = self.session_class()
         if session is None:
             return None
         assert isinstance(session, Session)

@@ -46,7 +46,7 @@ TAMPERED = N_(
 )
 
 # Endpoints that never read or write the session, so they set no cookie.
-SESSIONLESS = frozenset({"static", "screener.fhir_questionnaire", "screener.fhir_code_system"})
+SESSIONLESS = i18n.SESSIONLESS
 
 
 def get_bank() -> Bank:

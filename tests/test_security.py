@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import subprocess
 import sys
 import time
+import urllib.parse
 from http.cookies import SimpleCookie
 from typing import Any
 
@@ -15,6 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from itsdangerous import URLSafeTimedSerializer
 
 from screener import answers
 from screener.bank import Bank
@@ -567,3 +571,147 @@ def test_validly_signed_odd_cookies_never_break_a_page(
     for path in ("/", "/results", "/check-answers", "/privacy", f"/questions/{first}"):
         response = client.get(path)
         assert response.status_code < 500, (path, changes)
+
+
+class _Raw:
+    """Sign JSON text as it is: shapes no session code would write (not an object, tags)."""
+
+    def dumps(self, value: Any) -> str:
+        return value if isinstance(value, str) else json.dumps(value)
+
+    def loads(self, text: str) -> str:
+        return text
+
+
+def signed(text: str) -> str:
+    """Return `text` as a session cookie signed with the app's key, as Flask signs one."""
+    signer = URLSafeTimedSerializer(
+        SECRET,
+        salt="cookie-session",
+        serializer=_Raw(),
+        signer_kwargs={"key_derivation": "hmac", "digest_method": hashlib.sha1},
+    )
+    cookie = signer.dumps(text)
+    assert isinstance(cookie, str)
+    return cookie
+
+
+TAGS = [" t", " u", " b", " m", " d", " di"]
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.sampled_from(TAGS) | st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=10,
+)
+INJECTED = "<h1 id=injected>INJECTED</h1>"
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    payload=JSON_VALUES
+    | st.dictionaries(st.sampled_from([*SESSION_KEYS, *TAGS]), JSON_VALUES, min_size=1, max_size=4),
+    raw=st.none(),
+)
+# The shapes of the security review (2026-12), each a 500 or raw HTML before:
+@example(payload=[1, 2], raw=None)  # not an object
+@example(payload="abc", raw=None)
+@example(payload=5, raw=None)
+@example(payload=None, raw='"{{{"')
+@example(payload=None, raw="[" * 5000 + "]" * 5000)  # deeper than json can read
+@example(payload={"x": None}, raw='{"x":' + "[" * 5000 + "]" * 5000 + "}")
+@example(payload={"v": {" u": "zz"}}, raw=None)  # Flask's UUID tag, not a UUID
+@example(payload={"k": "1" * 4400}, raw=None)  # more digits than int() takes
+@example(payload={"k": "0," + "9" * 5000}, raw=None)
+@example(payload={"k": "9999"}, raw=None)  # the longest index still taken
+@example(payload={"a": 3}, raw=None)  # one past the last audience
+@example(payload={"_flashes": [["message", {" m": INJECTED}]]}, raw=None)  # Flask's Markup tag
+@example(payload={"_flashes": [["message", INJECTED]]}, raw=None)
+@example(payload={"_flashes": [["message"] * 3]}, raw=None)
+@example(payload={"q": ["0"] * 5000}, raw=None)  # a huge list
+def test_any_validly_signed_cookie_is_a_fresh_start_or_read_never_an_error(
+    app: Flask, payload: Any, raw: str | None
+) -> None:
+    client = app.test_client()
+    Walker(client).start("self")
+    identity = client.get_cookie("screener-id")
+    assert identity is not None
+    if isinstance(payload, dict) and raw is None:
+        with client.session_transaction() as session:
+            real = dict(session)  # bound to this browser's id cookie
+        raw = json.dumps({**real, **payload})
+    client.set_cookie("screener", signed(raw if raw is not None else json.dumps(payload)))
+    for path in ("/", "/results", "/privacy"):
+        response = client.get(path)
+        assert response.status_code < 500, (path, payload)
+        assert INJECTED not in response.get_data(as_text=True), path
+
+
+@pytest.mark.parametrize("text", ["[1, 2]", '"abc"', "5", "[" * 5000 + "]" * 5000, '{"v": {" u": "zz"}}'])
+def test_an_unreadable_signed_cookie_says_so_and_starts_fresh(client: FlaskClient, text: str) -> None:
+    client.set_cookie("screener", signed(text))
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "could not read the answers saved in this browser" in response.get_data(as_text=True)
+    assert "Who is this check for?" in response.get_data(as_text=True)
+
+
+def test_a_flash_message_is_always_shown_as_plain_text(client: FlaskClient, walker: Walker) -> None:
+    walker.start("self")
+    with client.session_transaction() as session:
+        real = dict(session)
+    real["_flashes"] = [["message", {" m": INJECTED}]]
+    client.set_cookie("screener", signed(json.dumps(real)))
+    page = client.get("/privacy").get_data(as_text=True)
+    assert INJECTED not in page and "id=injected" not in page
+
+
+def test_a_compressed_cookie_cannot_unpack_into_megabytes(client: FlaskClient) -> None:
+    # 2 MB of JSON in a cookie of a few KB: refused before it is read, not read on each request.
+    bomb = signed('{"x":"' + "a" * 2_000_000 + '"}')
+    assert len(bomb) < 4_000
+    client.set_cookie("screener", bomb)
+    calls: list[int] = []
+    real_loads = json.loads
+
+    def counting(text: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(len(text))
+        return real_loads(text, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(json, "loads", counting)
+        response = client.get("/")
+    assert response.status_code == 200
+    assert "could not read the answers" in response.get_data(as_text=True)
+    assert all(size < 100_000 for size in calls)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    path=st.text(st.characters(codec="utf-8", exclude_characters="?#\x00"), max_size=12),
+    lang=st.sampled_from(["es", "en", "no", ""]),
+)
+@example(path="abc\r\nSet-Cookie: a=b", lang="es")  # the review's: a 500 before
+@example(path="questions/\n", lang="es")
+@example(path="\n", lang="en")
+@example(path="\x7f\t\x1b", lang="es")
+@example(path="%0a", lang="es")
+def test_control_characters_in_a_path_with_lang_are_never_an_error(
+    client: FlaskClient, path: str, lang: str
+) -> None:
+    response = client.get("/" + urllib.parse.quote(path) + f"?lang={lang}")
+    assert response.status_code < 500
+    location = response.headers.get("Location", "")
+    assert "\n" not in location and "\r" not in location
+    assert location.startswith("/") and not location.startswith("//")
+
+
+@pytest.mark.parametrize(
+    "path", ["/healthz", "/static/screener.css", "/fhir/CodeSystem/opioid-check-answers"]
+)
+def test_lang_on_a_health_check_static_or_fhir_address_sets_no_cookie(client: FlaskClient, path: str) -> None:
+    response = client.get(path + "?lang=es")
+    response.close()  # a static file is streamed
+    assert response.status_code < 400
+    assert not response.headers.getlist("Set-Cookie"), path
