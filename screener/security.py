@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -11,7 +12,7 @@ import zlib
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from flask import Flask, Request, Response, request
+from flask import Flask, Request, Response, render_template, request, url_for
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from itsdangerous import BadPayload, URLSafeTimedSerializer
 from itsdangerous.encoding import base64_decode
@@ -20,6 +21,7 @@ from werkzeug.exceptions import SecurityError
 
 from . import answers
 from .keys import RotatingCSRFProtect
+from .words import _
 
 # Cross-site request forgery protection; the views mark the few posts that must always work.
 csrf = RotatingCSRFProtect()
@@ -27,9 +29,47 @@ View = TypeVar("View", bound=Callable[..., Any])
 
 
 def csrf_exempt(view: View) -> View:
-    """Take posts to this view without a CSRF token (for what only forgets: Exit, Clear)."""
-    csrf.exempt(view)
-    return view
+    """Take posts to this view without a CSRF token, from this site's own pages only.
+
+    For what only forgets (Exit, Clear, Next client): they must work on a page left open
+    for hours, so no token. But a form on another site can post here too; SameSite keeps
+    the cookie off that post, yet the browser still applies the cookies the answer sets,
+    which wipes the answers. So a post that says it came from elsewhere changes nothing.
+    """
+
+    @functools.wraps(view)
+    def same_site_only(*args: Any, **kwargs: Any) -> Any:
+        if from_another_site():
+            return render_template(
+                "error.html",
+                title=_("Nothing was cleared"),
+                message=_(
+                    "Another website tried to clear your answers here, so we did nothing. "
+                    "Your saved answers have not changed. To clear them or to leave, use "
+                    "the buttons on this site."
+                ),
+                continue_url=url_for("screener.start"),
+                status=403,
+            ), 403
+        return view(*args, **kwargs)
+
+    csrf.exempt(same_site_only)
+    return same_site_only  # type: ignore[return-value]
+
+
+def from_another_site() -> bool:
+    """Tell whether the browser says this request came from another site's page.
+
+    Sec-Fetch-Site is sent by every current browser. Without it, an Origin that is not ours
+    counts; "null" does not, since our own pages send that (Referrer-Policy: no-referrer).
+    """
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site not in {"same-origin", "none"}
+    origin = request.headers.get("Origin")
+    if not origin or origin == "null":
+        return False
+    return origin.rstrip("/") != request.host_url.rstrip("/")
 
 
 PERMISSIONS_POLICY = ", ".join(
@@ -191,7 +231,7 @@ class SessionInterface(SecureCookieSessionInterface):
         if not app.secret_key:
             return None
         # itsdangerous takes the current key last, the fallbacks before it (as Flask does).
-        keys = [*app.config["SECRET_KEY_FALLBACKS"], app.secret_key]
+        keys = [*(app.config.get("SECRET_KEY_FALLBACKS") or []), app.secret_key]
         return BoundedSerializer(
             keys,
             salt=self.salt,

@@ -22,6 +22,7 @@ import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support.ui import WebDriverWait
 
 from screener import rules
 from screener.answers import KEYS
@@ -513,6 +514,26 @@ def test_clear_my_answers_forgets_them(browser: Browser) -> None:
         assert not browser.all("input:checked"), f"Back to {browser.path} showed an answer"
         assert browser.path in {"/", "/clear"}, f"Back reached {browser.path}"
     no_answers_left(browser)
+
+
+@pytest.mark.parametrize("path", ["/exit", "/clear", "/next-client"])
+def test_a_form_on_another_site_cannot_wipe_the_answers(browser: Browser, site: Site, path: str) -> None:
+    begin_and_answer_one_page(browser)
+    before = session_data(browser.session_cookie(), SECRET).get("q")
+    assert before
+    # Any page a person opens (a link in a message, an advert) can post a form here.
+    attack = (
+        f'<!doctype html><title>Offer</title><form method="post" action="{site.base}{path}"></form>'
+        "<script>document.forms[0].submit()</script>"
+    ).encode()
+    with neutral_site(attack) as other:
+        browser.driver.get(other)
+        WebDriverWait(browser.driver, 15).until(lambda d: d.current_url == site.base + path)
+        WebDriverWait(browser.driver, 15).until(
+            lambda d: d.execute_script("return document.readyState") == "complete"
+        )
+    assert "Nothing was cleared" in browser.text("main")
+    assert session_data(browser.session_cookie(), SECRET).get("q") == before, "another site wiped the answers"
 
 
 # --- a shared phone ---------------------------------------------------------------------

@@ -715,3 +715,53 @@ def test_lang_on_a_health_check_static_or_fhir_address_sets_no_cookie(client: Fl
     response.close()  # a static file is streamed
     assert response.status_code < 400
     assert not response.headers.getlist("Set-Cookie"), path
+
+
+# --- cross-site posts to the forgetting buttons -------------------------------------------
+
+FORGETTING = ["/exit", "/clear", "/next-client"]
+
+
+@pytest.mark.parametrize("path", FORGETTING)
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"},
+        {"Sec-Fetch-Site": "same-site", "Origin": "https://evil.localhost"},
+        {"Origin": "https://evil.example"},  # a browser without Sec-Fetch-*
+    ],
+)
+def test_a_post_from_another_site_clears_nothing(
+    client: FlaskClient, walker: Walker, app: Flask, path: str, headers: dict[str, str]
+) -> None:
+    walker.complete("counselor", {})
+    before = saved(client, app)
+    identity = client.get_cookie("screener-id")
+    assert before is not None and identity is not None
+    response = client.post(path, headers=headers)
+    assert response.status_code == 403
+    assert "Nothing was cleared" in response.get_data(as_text=True)
+    assert not response.headers.getlist("Set-Cookie")
+    assert saved(client, app) == before
+    after = client.get_cookie("screener-id")
+    assert after is not None and after.value == identity.value
+
+
+@pytest.mark.parametrize("path", FORGETTING)
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "same-origin", "Origin": "null"},  # ours: no-referrer sends "null"
+        {"Sec-Fetch-Site": "same-origin"},
+        {"Origin": "http://localhost"},
+        {},  # an old browser
+    ],
+)
+def test_our_own_pages_still_clear_without_a_token(
+    client: FlaskClient, walker: Walker, app: Flask, path: str, headers: dict[str, str]
+) -> None:
+    walker.complete("counselor", {})
+    response = client.post(path, headers=headers)
+    assert response.status_code == 303
+    current = saved(client, app)
+    assert current is None or not current.answers
