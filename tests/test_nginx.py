@@ -6,8 +6,11 @@ Skipped with an install hint where nginx or openssl is missing; required in CI
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import os
 import shutil
+import socket
 import ssl
 import subprocess
 import time
@@ -246,3 +249,71 @@ def test_redirects_from_the_app_keep_https_and_the_port(front: Front) -> None:
     assert response.status_code == 308
     # Relative, so the browser keeps https and the port it used; the Host is never echoed.
     assert response.headers["Location"] == "/learn/"
+
+
+FLOOD = 600  # more than the test's nginx has connections (worker_connections 512)
+
+
+def visitor_time(front: Front, address: str) -> tuple[int | None, float]:
+    """Fetch /privacy from another loopback address (another client to nginx); status and time."""
+    port = int(front.base.rsplit(":", 1)[1])
+    began = time.monotonic()
+    connection = http.client.HTTPSConnection(
+        "127.0.0.1", port, timeout=5, context=front.context, source_address=(address, 0)
+    )
+    try:
+        connection.request("GET", "/privacy", headers={"Host": "localhost"})
+        response = connection.getresponse()
+        response.read()
+        return response.status, time.monotonic() - began
+    except OSError:
+        return None, time.monotonic() - began
+    finally:
+        connection.close()
+
+
+def test_one_client_s_slow_uploads_do_not_stop_anyone_else(front: Front) -> None:
+    port = int(front.base.rsplit(":", 1)[1])
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    head = (
+        b"POST /questions/1 HTTP/1.1\r\nHost: localhost\r\n"
+        b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 16000\r\n\r\na"
+    )
+    flood: list[ssl.SSLSocket] = []
+    try:
+        # One client (127.0.0.1) opens more uploads than nginx has connections, a byte each.
+        for _ in range(FLOOD):
+            try:
+                sock = context.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=2))
+                sock.sendall(head)
+                flood.append(sock)
+            except OSError:
+                pass
+        for sock in flood:  # and keeps them going
+            with contextlib.suppress(OSError):
+                sock.sendall(b"a")
+        status, seconds = visitor_time(front, "127.0.0.2")
+        assert status == 200, f"another visitor got no page while one client held {len(flood)} uploads"
+        assert seconds < 1.0, seconds
+    finally:
+        for sock in flood:
+            sock.close()
+
+
+def test_one_client_gets_a_clear_page_past_its_limit(front: Front) -> None:
+    client = HttpClient(front.base, context=front.context)
+    statuses = [client.get("/healthz").status_code for _ in range(150)]
+    assert 429 in statuses and statuses[0] == 200
+    busy = client.get("/privacy")
+    assert busy.status_code == 429
+    page = busy.get_data(as_text=True)
+    assert "Please wait a few seconds" in page and "988" in page and "911" in page
+    assert (
+        busy.headers["Cache-Control"] == "no-store"
+        and "default-src 'none'" in busy.headers["Content-Security-Policy"]
+    )
+    assert "nginx" not in page and "nginx/" not in busy.headers.get("Server", "")  # no version
+    # Someone else is not affected.
+    assert visitor_time(front, "127.0.0.3")[0] == 200
