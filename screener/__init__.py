@@ -65,6 +65,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # The signature's own age limit backs up the lifetime kept in the session.
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(minutes=int(app.config["LIFETIME_MINUTES"]))
     app.config["SECRET_KEY_FALLBACKS"] = key_list(app.config["SECRET_KEY_FALLBACKS"])
+    security.host_only_cookie_names(app)
 
     if not (app.testing or app.debug) and not security.strong_secret(app.config["SECRET_KEY"]):
         raise SystemExit(

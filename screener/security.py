@@ -97,6 +97,27 @@ PERMISSIONS_POLICY = ", ".join(
     )
 )
 
+# The cookies' name over plain http; over HTTPS, with the __Host- prefix.
+COOKIE_NAME = "screener"
+HOST_ONLY_PREFIX = "__Host-"
+
+
+def host_only_cookie_names(app: Flask) -> None:
+    """Over HTTPS, name the cookies __Host-screener and __Host-screener-id.
+
+    The browser then takes them only from this very host, over HTTPS, for the whole site:
+    a sibling subdomain or a plain-http answer cannot plant one (session fixation).
+    """
+    config = app.config
+    if (
+        config["SESSION_COOKIE_SECURE"]
+        and config["SESSION_COOKIE_NAME"] == COOKIE_NAME
+        and not config.get("SESSION_COOKIE_DOMAIN")
+        and (config.get("SESSION_COOKIE_PATH") or config.get("APPLICATION_ROOT") or "/") == "/"
+    ):
+        config["SESSION_COOKIE_NAME"] = HOST_ONLY_PREFIX + COOKIE_NAME
+
+
 # The session is bound to a random id in a second cookie. "Clear my answers" and "Exit this
 # page" drop both, so a copy of the session cookie taken earlier no longer reads.
 BINDING = "s"
@@ -265,6 +286,13 @@ class SessionInterface(SecureCookieSessionInterface):
         if response.status_code >= 400:
             # Error pages change nothing a person told us, and never set a cookie.
             return
+        if self.get_cookie_name(app) != COOKIE_NAME:
+            # Cookies from before the __Host- names hold answers too: delete them.
+            for old_name in (COOKIE_NAME, COOKIE_NAME + ID_COOKIE_SUFFIX):
+                if old_name in request.cookies:
+                    response.delete_cookie(
+                        old_name, path="/", secure=True, httponly=True, samesite=self.get_cookie_samesite(app)
+                    )
         if not session:
             if session.modified:
                 self.set_id_cookie(app, response, None)

@@ -176,7 +176,7 @@ def test_a_whole_check_over_https_survives_losing_one_app_process(front: Front) 
         next(walk)
     # nginx spread the first pages over both processes.
     assert first.requests_logged() > 0 and second.requests_logged() > 0
-    cookie = next(c for c in client.jar if c.name == "screener")
+    cookie = next(c for c in client.jar if c.name == "__Host-screener")
     assert cookie.secure, "the session cookie must be Secure over HTTPS"
     first.kill()
     served_before = second.requests_logged()

@@ -765,3 +765,53 @@ def test_our_own_pages_still_clear_without_a_token(
     assert response.status_code == 303
     current = saved(client, app)
     assert current is None or not current.answers
+
+
+# --- session fixation -------------------------------------------------------------------
+
+
+def test_starting_a_check_gives_a_new_id_so_a_planted_one_reads_nothing(app: Flask) -> None:
+    # Someone who can plant cookies (a sibling subdomain, a plain-http first visit) gets a
+    # pair of their own and plants it in the victim's browser.
+    attacker = app.test_client()
+    attacker.get("/")
+    Walker(attacker).start("self")
+    planted_session, planted_id = attacker.get_cookie("screener"), attacker.get_cookie("screener-id")
+    assert planted_session is not None and planted_id is not None
+    victim = app.test_client()
+    victim.set_cookie("screener", planted_session.value)
+    victim.set_cookie("screener-id", planted_id.value)
+    walker = Walker(victim)
+    walker.complete("other", {})
+    victim_id = victim.get_cookie("screener-id")
+    assert victim_id is not None and victim_id.value != planted_id.value
+    # Later the attacker copies only the session cookie: with the planted id it reads nothing.
+    copied = victim.get_cookie("screener")
+    assert copied is not None
+    attacker.set_cookie("screener", copied.value)
+    assert saved(attacker, app) is None
+    assert attacker.get("/results").status_code == 302
+
+
+def test_over_https_the_cookies_have_host_only_names() -> None:
+    app = make_app(SESSION_COOKIE_SECURE=True, WTF_CSRF_ENABLED=False)
+    client = app.test_client()
+    response = client.post("/", data={"audience": "self"}, base_url="https://localhost")
+    names = {SimpleCookie(h).popitem()[0]: h for h in response.headers.getlist("Set-Cookie")}
+    assert set(names) == {"__Host-screener", "__Host-screener-id"}
+    for header in names.values():
+        assert "Secure" in header and "Path=/" in header and "Domain" not in header
+    # Over plain http (scripts/serve) they keep the plain names: browsers refuse __Host- there.
+    assert make_app().config["SESSION_COOKIE_NAME"] == "screener"
+
+
+def test_cookies_under_the_old_names_are_deleted_over_https() -> None:
+    app = make_app(SESSION_COOKIE_SECURE=True, WTF_CSRF_ENABLED=False)
+    client = app.test_client()
+    client.set_cookie("screener", "old-answers", domain="localhost")
+    client.set_cookie("screener-id", "old-id", domain="localhost")
+    response = client.get("/", base_url="https://localhost")
+    deleted = [
+        h for h in response.headers.getlist("Set-Cookie") if h.startswith(("screener=", "screener-id="))
+    ]
+    assert len(deleted) == 2 and all("Max-Age=0" in h or "Expires=Thu, 01 Jan 1970" in h for h in deleted)
