@@ -317,3 +317,45 @@ def test_one_client_gets_a_clear_page_past_its_limit(front: Front) -> None:
     assert "nginx" not in page and "nginx/" not in busy.headers.get("Server", "")  # no version
     # Someone else is not affected.
     assert visitor_time(front, "127.0.0.3")[0] == 200
+
+
+def handshake(front: Front, ciphers: str) -> ssl.SSLSocket:
+    """Open a TLS 1.2 connection to the recipe offering only `ciphers`."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    context.maximum_version = ssl.TLSVersion.TLSv1_2
+    context.set_ciphers(ciphers)
+    port = int(front.base.rsplit(":", 1)[1])
+    return context.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=5))
+
+
+@pytest.mark.parametrize(
+    "cipher", ["ECDHE-ECDSA-AES128-SHA", "ECDHE-ECDSA-AES256-SHA384", "ECDHE-ECDSA-AES128-SHA256"]
+)
+def test_tls_refuses_suites_outside_mozilla_intermediate(front: Front, cipher: str) -> None:
+    with pytest.raises(ssl.SSLError):
+        handshake(front, cipher).close()
+
+
+def test_tls_gives_forward_secret_aead_suites_and_no_session_tickets(front: Front) -> None:
+    with handshake(front, "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305") as sock:
+        assert sock.cipher()[0] in {"ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-CHACHA20-POLY1305"}
+        assert sock.session is not None and not sock.session.has_ticket
+
+
+@pytest.mark.parametrize("what", ["a big body", "a big cookie"])
+def test_nginx_s_own_refusals_carry_the_headers_and_a_plain_page(front: Front, what: str) -> None:
+    port = int(front.base.rsplit(":", 1)[1])
+    connection = http.client.HTTPSConnection("localhost", port, timeout=10, context=front.context)
+    if what == "a big body":
+        connection.request("POST", "/", body=b"a" * 17_000, headers={"Content-Type": "text/plain"})
+    else:
+        connection.request("GET", "/", headers={"Cookie": "x=" + "a" * 9_000})
+    response = connection.getresponse()
+    page = response.read().decode()
+    connection.close()
+    assert response.status == (413 if what == "a big body" else 400)
+    assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["Cache-Control"] == "no-store" and response.headers["X-Frame-Options"] == "DENY"
+    assert "nothing was saved" in page and "988" in page and "nginx" not in page
