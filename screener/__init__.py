@@ -67,16 +67,20 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config["SECRET_KEY_FALLBACKS"] = key_list(app.config["SECRET_KEY_FALLBACKS"])
     security.host_only_cookie_names(app)
 
-    if not (app.testing or app.debug) and not security.strong_secret(app.config["SECRET_KEY"]):
+    # Only a test that builds the app itself may use a weak key: SCREENER_TESTING or
+    # SCREENER_DEBUG in the environment does not skip the check (a forgeable "dev" key did).
+    testing = bool(test_config and test_config.get("TESTING"))
+    if not testing and not security.strong_secret(app.config["SECRET_KEY"]):
         raise SystemExit(
             "screener: refusing to start without a strong SECRET_KEY. Set SCREENER_SECRET_KEY "
             "to a long random value, for example the output of\n"
             "  python -c 'import secrets; print(secrets.token_hex(32))'"
         )
-    if not (app.testing or app.debug) and not all(
-        security.strong_secret(key) for key in app.config["SECRET_KEY_FALLBACKS"]
-    ):
+    if not testing and not all(security.strong_secret(key) for key in app.config["SECRET_KEY_FALLBACKS"]):
         raise SystemExit("screener: every key in SCREENER_SECRET_KEY_FALLBACKS must be a strong one.")
+    problem = settings_problem(app.config)
+    if problem:
+        raise SystemExit(f"screener: {problem}")
     proxies = app.config["PROXIES"]
     if not isinstance(proxies, int) or isinstance(proxies, bool) or not 0 <= proxies <= 5:
         raise SystemExit(f"screener: SCREENER_PROXIES must be a whole number from 0 to 5, not {proxies!r}.")
@@ -120,6 +124,35 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(views.bp)
     errors.register(app)
     return app
+
+
+def settings_problem(config: Mapping[str, Any]) -> str | None:
+    """Say what is wrong with the settings a deployment gives, or None when they make sense."""
+    idle, lifetime = config["IDLE_MINUTES"], config["LIFETIME_MINUTES"]
+    if type(idle) is not int or not 5 <= idle <= 24 * 60:
+        return f"SCREENER_IDLE_MINUTES must be a whole number from 5 to 1440, not {idle!r}."
+    if type(lifetime) is not int or not idle <= lifetime <= 24 * 60:
+        return (
+            f"SCREENER_LIFETIME_MINUTES must be a whole number from SCREENER_IDLE_MINUTES ({idle}) "
+            f"to 1440, not {lifetime!r}."
+        )
+    hosts = config["TRUSTED_HOSTS"]
+    if hosts is not None and not (
+        isinstance(hosts, list) and hosts and all(isinstance(h, str) and h for h in hosts)
+    ):
+        return (
+            "SCREENER_TRUSTED_HOSTS must be a JSON list of host names, such as "
+            f"'[\"screener.example.org\"]', not {hosts!r}."
+        )
+    for name in ("EXIT_URL", "PUBLIC_URL"):
+        value = config[name]
+        if (
+            not isinstance(value, str)
+            or (value or name == "EXIT_URL")
+            and not value.startswith(("https://", "http://"))
+        ):
+            return f"SCREENER_{name} must be a full address starting with https://, not {value!r}."
+    return None
 
 
 def warm_up(app: Flask) -> None:

@@ -366,11 +366,25 @@ def install(app: Flask) -> None:
         return set_headers(response, policy, hsts)
 
 
+WEAK_WORDS = ("changeme", "change-me", "password", "secret", "example", "test", "dev")
+
+
 def strong_secret(value: Any) -> bool:
-    """Tell whether a SECRET_KEY is long and random enough for production."""
+    """Tell whether a SECRET_KEY is long and random enough for production.
+
+    Not an entropy meter: it refuses what is short, made of few characters, a repeated
+    run ("0123456789" four times) or mostly the usual placeholder words.
+    """
     if isinstance(value, bytes):
         value = value.decode("latin-1")
-    if not isinstance(value, str) or len(value) < 32:
+    if not isinstance(value, str) or len(value) < 32 or len(set(value)) < 10:
         return False
-    weak = {"dev", "secret", "changeme", "change-me", "test", "password"}
-    return value.lower() not in weak and len(set(value)) >= 10
+    size = len(value)
+    if any(
+        all(value[i] == value[i + period] for i in range(size - period)) for period in range(1, size // 2 + 1)
+    ):
+        return False
+    rest = value.lower()
+    for word in WEAK_WORDS:
+        rest = rest.replace(word, "")
+    return len(rest) >= 32

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from itsdangerous import URLSafeTimedSerializer
 
-from screener import answers
+from screener import answers, create_app
 from screener.bank import Bank
 from tests.helpers import SECRET, Walker, csrf_token, make_app
 
@@ -815,3 +815,72 @@ def test_cookies_under_the_old_names_are_deleted_over_https() -> None:
         h for h in response.headers.getlist("Set-Cookie") if h.startswith(("screener=", "screener-id="))
     ]
     assert len(deleted) == 2 and all("Max-Age=0" in h or "Expires=Thu, 01 Jan 1970" in h for h in deleted)
+
+
+# --- start-up checks ----------------------------------------------------------------------
+
+
+def production_env(monkeypatch: pytest.MonkeyPatch, **settings: str) -> None:
+    for name in [k for k in os.environ if k.startswith(("SCREENER_", "FLASK_"))]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("SCREENER_SECRET_KEY", SECRET)
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"SCREENER_SECRET_KEY": "0123456789012345678901234567890123456789"},
+        {"SCREENER_SECRET_KEY": "abcdefghijabcdefghijabcdefghijabcdefghij"},
+        {"SCREENER_SECRET_KEY": "changemechangemechangemechangeme0123456789"},
+        # A flag in the environment no longer skips the check (it signed with "dev").
+        {"SCREENER_TESTING": "true", "SCREENER_SECRET_KEY": "dev"},
+        {"SCREENER_DEBUG": "true", "SCREENER_SECRET_KEY": ""},
+        {"FLASK_TESTING": "true"},
+    ],
+)
+def test_a_guessable_key_or_a_testing_flag_does_not_pass_the_start_up_check(
+    monkeypatch: pytest.MonkeyPatch, settings: dict[str, str]
+) -> None:
+    production_env(monkeypatch, **settings)
+    if "SCREENER_SECRET_KEY" not in settings:
+        monkeypatch.delenv("SCREENER_SECRET_KEY")
+    with pytest.raises(SystemExit) as caught:
+        create_app()
+    assert "refusing to start without a strong SECRET_KEY" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "says"),
+    [
+        ("SCREENER_IDLE_MINUTES", "1", "SCREENER_IDLE_MINUTES must be a whole number from 5"),
+        ("SCREENER_IDLE_MINUTES", "0", "SCREENER_IDLE_MINUTES must be"),
+        ("SCREENER_LIFETIME_MINUTES", "100000", "SCREENER_LIFETIME_MINUTES must be"),
+        ("SCREENER_LIFETIME_MINUTES", "10", "SCREENER_LIFETIME_MINUTES must be"),  # under idle (30)
+        ("SCREENER_TRUSTED_HOSTS", "screener.example.org", "must be a JSON list of host names"),
+        ("SCREENER_TRUSTED_HOSTS", "[]", "must be a JSON list of host names"),
+        ("SCREENER_EXIT_URL", "weather.gov", "SCREENER_EXIT_URL must be a full address"),
+        ("SCREENER_PUBLIC_URL", "screener.example.org", "SCREENER_PUBLIC_URL must be a full address"),
+    ],
+)
+def test_settings_that_make_no_sense_stop_start_up_with_a_message(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, says: str
+) -> None:
+    production_env(monkeypatch, **{name: value})
+    with pytest.raises(SystemExit) as caught:
+        create_app()
+    assert says in str(caught.value)
+
+
+def test_the_readme_s_production_settings_pass_the_start_up_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    production_env(
+        monkeypatch,
+        SCREENER_HSTS="true",
+        SCREENER_PROXIES="1",
+        SCREENER_TRUSTED_HOSTS='["screener.example.org"]',
+        SCREENER_PUBLIC_URL="https://screener.example.org",
+    )
+    app = create_app()
+    assert app.config["TRUSTED_HOSTS"] == ["screener.example.org"]
+    assert app.config["SESSION_COOKIE_NAME"] == "__Host-screener"
