@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -59,6 +61,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     app.config.from_prefixed_env("FLASK")
     app.config.from_prefixed_env("SCREENER")
+    # Under systemd the keys come as credentials (LoadCredential=), files only this service
+    # reads, rather than environment variables that child processes and /proc would show.
+    credentials = os.environ.get("CREDENTIALS_DIRECTORY")
+    for name, setting in (("secret_key", "SECRET_KEY"), ("secret_key_fallbacks", "SECRET_KEY_FALLBACKS")):
+        file = Path(credentials or ".") / name
+        if credentials and not app.config[setting] and file.is_file():
+            app.config[setting] = file.read_text(encoding="utf-8").strip()
     if test_config is not None:
         app.config.from_mapping(test_config)
     app.config["WTF_CSRF_TIME_LIMIT"] = int(app.config["IDLE_MINUTES"]) * 60

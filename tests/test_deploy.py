@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sys
 import time
@@ -238,3 +239,39 @@ def test_an_unhandled_error_is_logged_without_the_path(caplog: pytest.LogCapture
         except RuntimeError:
             app.log_exception(sys.exc_info())
     assert "boom" in caplog.text and "/now/" not in caplog.text
+
+
+def test_the_key_can_come_from_a_systemd_credential(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from screener import create_app
+
+    for name in [k for k in os.environ if k.startswith(("SCREENER_", "FLASK_"))]:
+        monkeypatch.delenv(name)
+    (tmp_path / "secret_key").write_text(SECRET + "\n", encoding="utf-8")
+    (tmp_path / "secret_key_fallbacks").write_text("", encoding="utf-8")  # none while not rolling
+    monkeypatch.setenv("CREDENTIALS_DIRECTORY", str(tmp_path))
+    app = create_app()
+    assert app.secret_key == SECRET and app.config["SECRET_KEY_FALLBACKS"] == []
+    (tmp_path / "secret_key").write_text("changeme\n", encoding="utf-8")
+    with pytest.raises(SystemExit):
+        create_app()
+
+
+def test_the_systemd_unit_is_hardened_to_ok() -> None:
+    import shutil
+    import subprocess
+
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.skip("systemd-analyze not found (apt-get install systemd)")
+    unit = Path(__file__).parent.parent / "deploy" / "systemd" / "screener@.service"
+    done = subprocess.run(
+        [analyze, "security", "--offline=true", "--no-pager", str(unit)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    found = re.search(r"Overall exposure level for \S+: ([0-9.]+)", done.stdout + done.stderr)
+    assert found, done.stdout + done.stderr
+    assert float(found.group(1)) < 2.0, found.group(0)
+    assert "LoadCredential=secret_key:" in unit.read_text(encoding="utf-8")
