@@ -84,6 +84,8 @@ def site_config(folder: Path, apps: list[Server], http: int, https: int, cert: P
         ("127.0.0.1:8002", f"127.0.0.1:{apps[1].port}"),
         ("listen 80;", f"listen 127.0.0.1:{http};"),
         ("listen 443 ssl http2;", f"listen 127.0.0.1:{https} ssl;"),
+        ("listen 80 default_server;", f"listen 127.0.0.1:{http} default_server;"),
+        ("listen 443 ssl http2 default_server;", f"listen 127.0.0.1:{https} ssl default_server;"),
         ("/etc/letsencrypt/live/screener.example.org/fullchain.pem", str(cert)),
         ("/etc/letsencrypt/live/screener.example.org/privkey.pem", str(key)),
         ("/var/log/nginx/screener.access.log", str(folder / "access.log")),
@@ -165,7 +167,7 @@ http {{
                 context=context,
             )
         )
-        yield Front(base, f"http://127.0.0.1:{http}", apps, context, tmp_path / "access.log", tmp_path)
+        yield Front(base, f"http://localhost:{http}", apps, context, tmp_path / "access.log", tmp_path)
 
 
 def test_a_whole_check_over_https_survives_losing_one_app_process(front: Front) -> None:
@@ -259,7 +261,7 @@ def visitor_time(front: Front, address: str) -> tuple[int | None, float]:
     port = int(front.base.rsplit(":", 1)[1])
     began = time.monotonic()
     connection = http.client.HTTPSConnection(
-        "127.0.0.1", port, timeout=5, context=front.context, source_address=(address, 0)
+        "localhost", port, timeout=5, context=front.context, source_address=(address, 0)
     )
     try:
         connection.request("GET", "/privacy", headers={"Host": "localhost"})
@@ -286,7 +288,9 @@ def test_one_client_s_slow_uploads_do_not_stop_anyone_else(front: Front) -> None
         # One client (127.0.0.1) opens more uploads than nginx has connections, a byte each.
         for _ in range(FLOOD):
             try:
-                sock = context.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=2))
+                sock = context.wrap_socket(
+                    socket.create_connection(("127.0.0.1", port), timeout=2), server_hostname="localhost"
+                )
                 sock.sendall(head)
                 flood.append(sock)
             except OSError:
@@ -327,7 +331,9 @@ def handshake(front: Front, ciphers: str) -> ssl.SSLSocket:
     context.maximum_version = ssl.TLSVersion.TLSv1_2
     context.set_ciphers(ciphers)
     port = int(front.base.rsplit(":", 1)[1])
-    return context.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=5))
+    return context.wrap_socket(
+        socket.create_connection(("127.0.0.1", port), timeout=5), server_hostname="localhost"
+    )
 
 
 @pytest.mark.parametrize(
@@ -359,3 +365,22 @@ def test_nginx_s_own_refusals_carry_the_headers_and_a_plain_page(front: Front, w
     assert "default-src 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["Cache-Control"] == "no-store" and response.headers["X-Frame-Options"] == "DENY"
     assert "nothing was saved" in page and "988" in page and "nginx" not in page
+
+
+def test_other_host_names_get_no_answer_and_no_certificate(front: Front) -> None:
+    port = int(front.http_base.rsplit(":", 1)[1])
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    connection.request("GET", "/privacy?x=1", headers={"Host": "evil.example"})
+    with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
+        connection.getresponse()  # closed, not redirected to https://evil.example
+    connection.close()
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    https = int(front.base.rsplit(":", 1)[1])
+    with pytest.raises(ssl.SSLError):
+        context.wrap_socket(
+            socket.create_connection(("127.0.0.1", https), timeout=5), server_hostname="evil.example"
+        )
+    # The site's own name still works, over both.
+    assert HttpClient(front.http_base).get("/privacy").headers["Location"].startswith("https://localhost/")
