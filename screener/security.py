@@ -12,7 +12,7 @@ import zlib
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from flask import Flask, Request, Response, render_template, request, url_for
+from flask import Flask, Request, Response, current_app, redirect, render_template, request, url_for
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from itsdangerous import BadPayload, URLSafeTimedSerializer
 from itsdangerous.encoding import base64_decode
@@ -39,22 +39,29 @@ def csrf_exempt(view: View) -> View:
 
     @functools.wraps(view)
     def same_site_only(*args: Any, **kwargs: Any) -> Any:
-        if from_another_site():
-            return render_template(
-                "error.html",
-                title=_("Nothing was cleared"),
-                message=_(
-                    "Another website tried to clear your answers here, so we did nothing. "
-                    "Your saved answers have not changed. To clear them or to leave, use "
-                    "the buttons on this site."
-                ),
-                continue_url=url_for("screener.start"),
-                status=403,
-            ), 403
-        return view(*args, **kwargs)
+        if not from_another_site():
+            return view(*args, **kwargs)
+        if request.endpoint == EXIT_ENDPOINT:
+            # Someone who pressed Exit must leave at once even if we misjudged where the
+            # post came from: go to the exit site, but change nothing.
+            return redirect(current_app.config["EXIT_URL"], 303)
+        return render_template(
+            "error.html",
+            title=_("Nothing was cleared"),
+            message=_(
+                "Another website tried to clear your answers here, so we did nothing. "
+                "Your saved answers have not changed. To clear them or to leave, use "
+                "the buttons on this site."
+            ),
+            continue_url=url_for("screener.start"),
+            status=403,
+        ), 403
 
     csrf.exempt(same_site_only)
     return same_site_only  # type: ignore[return-value]
+
+
+EXIT_ENDPOINT = "screener.exit_page"
 
 
 def from_another_site() -> bool:
