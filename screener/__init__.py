@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -59,23 +61,35 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     app.config.from_prefixed_env("FLASK")
     app.config.from_prefixed_env("SCREENER")
+    # Under systemd the keys come as credentials (LoadCredential=), files only this service
+    # reads, rather than environment variables that child processes and /proc would show.
+    credentials = os.environ.get("CREDENTIALS_DIRECTORY")
+    for name, setting in (("secret_key", "SECRET_KEY"), ("secret_key_fallbacks", "SECRET_KEY_FALLBACKS")):
+        file = Path(credentials or ".") / name
+        if credentials and not app.config[setting] and file.is_file():
+            app.config[setting] = file.read_text(encoding="utf-8").strip()
     if test_config is not None:
         app.config.from_mapping(test_config)
     app.config["WTF_CSRF_TIME_LIMIT"] = int(app.config["IDLE_MINUTES"]) * 60
     # The signature's own age limit backs up the lifetime kept in the session.
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(minutes=int(app.config["LIFETIME_MINUTES"]))
     app.config["SECRET_KEY_FALLBACKS"] = key_list(app.config["SECRET_KEY_FALLBACKS"])
+    security.host_only_cookie_names(app)
 
-    if not (app.testing or app.debug) and not security.strong_secret(app.config["SECRET_KEY"]):
+    # Only a test that builds the app itself may use a weak key: SCREENER_TESTING or
+    # SCREENER_DEBUG in the environment does not skip the check (a forgeable "dev" key did).
+    testing = bool(test_config and test_config.get("TESTING"))
+    if not testing and not security.strong_secret(app.config["SECRET_KEY"]):
         raise SystemExit(
             "screener: refusing to start without a strong SECRET_KEY. Set SCREENER_SECRET_KEY "
             "to a long random value, for example the output of\n"
             "  python -c 'import secrets; print(secrets.token_hex(32))'"
         )
-    if not (app.testing or app.debug) and not all(
-        security.strong_secret(key) for key in app.config["SECRET_KEY_FALLBACKS"]
-    ):
+    if not testing and not all(security.strong_secret(key) for key in app.config["SECRET_KEY_FALLBACKS"]):
         raise SystemExit("screener: every key in SCREENER_SECRET_KEY_FALLBACKS must be a strong one.")
+    problem = settings_problem(app.config)
+    if problem:
+        raise SystemExit(f"screener: {problem}")
     proxies = app.config["PROXIES"]
     if not isinstance(proxies, int) or isinstance(proxies, bool) or not 0 <= proxies <= 5:
         raise SystemExit(f"screener: SCREENER_PROXIES must be a whole number from 0 to 5, not {proxies!r}.")
@@ -119,6 +133,35 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(views.bp)
     errors.register(app)
     return app
+
+
+def settings_problem(config: Mapping[str, Any]) -> str | None:
+    """Say what is wrong with the settings a deployment gives, or None when they make sense."""
+    idle, lifetime = config["IDLE_MINUTES"], config["LIFETIME_MINUTES"]
+    if type(idle) is not int or not 5 <= idle <= 24 * 60:
+        return f"SCREENER_IDLE_MINUTES must be a whole number from 5 to 1440, not {idle!r}."
+    if type(lifetime) is not int or not idle <= lifetime <= 24 * 60:
+        return (
+            f"SCREENER_LIFETIME_MINUTES must be a whole number from SCREENER_IDLE_MINUTES ({idle}) "
+            f"to 1440, not {lifetime!r}."
+        )
+    hosts = config["TRUSTED_HOSTS"]
+    if hosts is not None and not (
+        isinstance(hosts, list) and hosts and all(isinstance(h, str) and h for h in hosts)
+    ):
+        return (
+            "SCREENER_TRUSTED_HOSTS must be a JSON list of host names, such as "
+            f"'[\"screener.example.org\"]', not {hosts!r}."
+        )
+    for name in ("EXIT_URL", "PUBLIC_URL"):
+        value = config[name]
+        if (
+            not isinstance(value, str)
+            or (value or name == "EXIT_URL")
+            and not value.startswith(("https://", "http://"))
+        ):
+            return f"SCREENER_{name} must be a full address starting with https://, not {value!r}."
+    return None
 
 
 def warm_up(app: Flask) -> None:

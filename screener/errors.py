@@ -43,6 +43,12 @@ ERRORS = {
 def register(app: Flask) -> None:
     """Show every error in the site's design, with a way to go on."""
 
+    def log_exception(exc_info: Any) -> None:
+        # Flask's own writes "Exception on /now/3 [GET]": the path follows from the answers.
+        log.error("unhandled error on %s", request.endpoint, exc_info=exc_info)
+
+    app.log_exception = log_exception  # type: ignore[method-assign]
+
     @app.errorhandler(CSRFError)
     def csrf_error(_error: CSRFError) -> Any:
         continue_url = request.path if request.path.startswith("/questions/") else url_for(".start")

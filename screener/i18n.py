@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from babel import support
 from flask import Flask, current_app, g, has_app_context, has_request_context, redirect, request, session
@@ -30,6 +30,14 @@ NAMES = {"en": "English", "es": "Español"}
 DIRECTORY = paths.PACKAGE / "translations"
 # ?lang=xx on any page switches (the page is then shown again without it).
 SWITCH = "lang"
+# Endpoints that never read or write the session (static files, the FHIR definitions, the
+# health check): ?lang= is not kept there, so they never set a cookie.
+SESSIONLESS = frozenset(
+    {"static", "screener.fhir_questionnaire", "screener.fhir_code_system", "health.healthz"}
+)
+# Characters of a path that stay as they are in the redirect; anything else (a newline, a
+# space, a non-ASCII letter) is percent-encoded, so the Location header is always valid.
+PATH_SAFE = "/:@!$&'()*+,;=-._~"
 # The default SITE_NAME (screener/__init__.py); a deployment's own name is shown as it is.
 SITE_NAME = "Health check"
 
@@ -74,13 +82,13 @@ def bank() -> Bank:
 
 def switch() -> Response | None:
     """Keep a language chosen with ?lang=xx and show the same page again without it."""
-    if request.method != "GET" or SWITCH not in request.args:
+    if request.method != "GET" or SWITCH not in request.args or request.endpoint in SESSIONLESS:
         return None
     choice = request.args.get(SWITCH, "")
     if choice in LANGUAGES:
         session[answers.LANGUAGE] = LANGUAGES.index(choice)
     query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k != SWITCH])
-    return redirect(request.path + (f"?{query}" if query else ""), 303)
+    return redirect(quote(request.path, safe=PATH_SAFE) + (f"?{query}" if query else ""), 303)
 
 
 def others() -> list[dict[str, str]]:

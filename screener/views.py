@@ -25,7 +25,7 @@ from werkzeug.wrappers import Response
 
 from . import answers, forms, i18n, intake, journey, plan, regions, rules
 from .bank import Bank, Finding, Resource, tel_uri
-from .security import csrf_exempt
+from .security import BINDING, csrf_exempt
 from .words import N_, _, ngettext
 
 bp = Blueprint("screener", __name__)
@@ -46,7 +46,7 @@ TAMPERED = N_(
 )
 
 # Endpoints that never read or write the session, so they set no cookie.
-SESSIONLESS = frozenset({"static", "screener.fhir_questionnaire", "screener.fhir_code_system"})
+SESSIONLESS = i18n.SESSIONLESS
 
 
 def get_bank() -> Bank:
@@ -224,6 +224,9 @@ def start() -> Any:
                     cancel_url=next_url(saved),
                 )
             saved = answers.Saved(audience=form.audience.data)
+            # A new check, a new id: an id cookie planted before it (session fixation) or
+            # copied earlier no longer reads these answers.
+            session.pop(BINDING, None)
         return redirect(url_of(store(saved).next), 303)
     if request.method == "GET" and saved is not None:
         form.audience.data = saved.audience

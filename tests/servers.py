@@ -191,12 +191,11 @@ def slow_connections(
 
 
 @contextmanager
-def neutral_site() -> Iterator[str]:
-    """Serve a plain page on another origin (localhost, not 127.0.0.1): the exit site."""
+def neutral_site(body: bytes = b"<!doctype html><title>Weather</title><h1>Weather</h1>") -> Iterator[str]:
+    """Serve a page on another origin (localhost, not 127.0.0.1): the exit site by default."""
 
     class Page(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # the name http.server calls
-            body = b"<!doctype html><title>Weather</title><h1>Weather</h1>"
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))

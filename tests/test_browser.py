@@ -522,6 +522,31 @@ def test_clear_my_answers_forgets_them(browser: Browser) -> None:
     no_answers_left(browser)
 
 
+@pytest.mark.parametrize("path", ["/exit", "/clear", "/next-client"])
+def test_a_form_on_another_site_cannot_wipe_the_answers(browser: Browser, site: Site, path: str) -> None:
+    begin_and_answer_one_page(browser)
+    before = session_data(browser.session_cookie(), SECRET).get("q")
+    assert before
+    # Any page a person opens (a link in a message, an advert) can post a form here.
+    attack = (
+        f'<!doctype html><title>Offer</title><form method="post" action="{site.base}{path}"></form>'
+        "<script>document.forms[0].submit()</script>"
+    ).encode()
+    # Exit still leaves at once (for the exit site), Clear and Next client say so.
+    landing = site.exit_url if path == "/exit" else site.base + path
+    with neutral_site(attack) as other:
+        browser.driver.get(other)
+        WebDriverWait(browser.driver, 15).until(lambda d: d.current_url == landing)
+        WebDriverWait(browser.driver, 15).until(
+            lambda d: d.execute_script("return document.readyState") == "complete"
+        )
+    if path == "/exit":
+        browser.go("/privacy")  # the site's cookies are read from the site
+    else:
+        assert "Nothing was cleared" in browser.text("main")
+    assert session_data(browser.session_cookie(), SECRET).get("q") == before, "another site wiped the answers"
+
+
 # --- a shared phone ---------------------------------------------------------------------
 
 PHONE = (360, 640)

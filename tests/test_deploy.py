@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import re
+import sys
 import time
+from pathlib import Path
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
@@ -202,3 +207,71 @@ def test_shared_form_classes_show_each_person_only_their_own_answers(bank: Bank)
         checked = re.findall(r'<input[^>]*value="(\w+)"[^>]*checked', pages[answer])
         assert checked and set(checked) == {answer}, (answer, checked)
         assert other not in checked
+
+
+def test_gunicorn_s_error_log_names_no_address_and_no_page(tmp_path: Any) -> None:
+    import runpy
+
+    from gunicorn.config import Config
+
+    settings = runpy.run_path(str(Path(__file__).parent.parent / "deploy" / "gunicorn.conf.py"))
+    config = Config()
+    config.set("errorlog", str(tmp_path / "error.log"))
+    logger = settings["QuietLogger"](config)
+    # What gunicorn itself writes for a malformed request and for an error in a request.
+    logger.warning("Invalid request from ip={ip}: {error}".format(ip="203.0.113.9", error="'GET /now/3'"))
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        logger.exception("Error handling request %s %s", "POST", "/now/3")
+    logged = (tmp_path / "error.log").read_text(encoding="utf-8")
+    assert "Refused a malformed request" in logged and "ValueError: boom" in logged
+    assert "203.0.113.9" not in logged and "/now/3" not in logged
+
+
+def test_an_unhandled_error_is_logged_without_the_path(caplog: pytest.LogCaptureFixture) -> None:
+    app = make_app()
+    # What Flask calls for an error outside a view (reading the cookie, say): its own
+    # wrote "Exception on /now/3 [GET]".
+    with app.test_request_context("/now/3"), caplog.at_level(logging.DEBUG):
+        try:
+            raise RuntimeError("boom")
+        except RuntimeError:
+            app.log_exception(sys.exc_info())
+    assert "boom" in caplog.text and "/now/" not in caplog.text
+
+
+def test_the_key_can_come_from_a_systemd_credential(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from screener import create_app
+
+    for name in [k for k in os.environ if k.startswith(("SCREENER_", "FLASK_"))]:
+        monkeypatch.delenv(name)
+    (tmp_path / "secret_key").write_text(SECRET + "\n", encoding="utf-8")
+    (tmp_path / "secret_key_fallbacks").write_text("", encoding="utf-8")  # none while not rolling
+    monkeypatch.setenv("CREDENTIALS_DIRECTORY", str(tmp_path))
+    app = create_app()
+    assert app.secret_key == SECRET and app.config["SECRET_KEY_FALLBACKS"] == []
+    (tmp_path / "secret_key").write_text("changeme\n", encoding="utf-8")
+    with pytest.raises(SystemExit):
+        create_app()
+
+
+def test_the_systemd_unit_is_hardened_to_ok() -> None:
+    import shutil
+    import subprocess
+
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.skip("systemd-analyze not found (apt-get install systemd)")
+    unit = Path(__file__).parent.parent / "deploy" / "systemd" / "screener@.service"
+    done = subprocess.run(
+        [analyze, "security", "--offline=true", "--no-pager", str(unit)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    found = re.search(r"Overall exposure level for \S+: ([0-9.]+)", done.stdout + done.stderr)
+    assert found, done.stdout + done.stderr
+    assert float(found.group(1)) < 2.0, found.group(0)
+    assert "LoadCredential=secret_key:" in unit.read_text(encoding="utf-8")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import re
 import subprocess
 import sys
 import time
+import urllib.parse
 from http.cookies import SimpleCookie
 from typing import Any
 
@@ -16,8 +19,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from itsdangerous import URLSafeTimedSerializer
 
-from screener import answers
+from screener import answers, create_app
 from screener.bank import Bank
 from tests.helpers import SECRET, Walker, csrf_token, make_app, now_url, section_url
 
@@ -596,3 +600,319 @@ def test_validly_signed_odd_cookies_never_break_a_page(
     for path in ("/", "/results", "/check-answers", "/privacy", f"/questions/{first}"):
         response = client.get(path)
         assert response.status_code < 500, (path, changes)
+
+
+class _Raw:
+    """Sign JSON text as it is: shapes no session code would write (not an object, tags)."""
+
+    def dumps(self, value: Any) -> str:
+        return value if isinstance(value, str) else json.dumps(value)
+
+    def loads(self, text: str) -> str:
+        return text
+
+
+def signed(text: str) -> str:
+    """Return `text` as a session cookie signed with the app's key, as Flask signs one."""
+    signer = URLSafeTimedSerializer(
+        SECRET,
+        salt="cookie-session",
+        serializer=_Raw(),
+        signer_kwargs={"key_derivation": "hmac", "digest_method": hashlib.sha1},
+    )
+    cookie = signer.dumps(text)
+    assert isinstance(cookie, str)
+    return cookie
+
+
+TAGS = [" t", " u", " b", " m", " d", " di"]
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.sampled_from(TAGS) | st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=10,
+)
+INJECTED = "<h1 id=injected>INJECTED</h1>"
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    payload=JSON_VALUES
+    | st.dictionaries(st.sampled_from([*SESSION_KEYS, *TAGS]), JSON_VALUES, min_size=1, max_size=4),
+    raw=st.none(),
+)
+# The shapes of the security review (2026-12), each a 500 or raw HTML before:
+@example(payload=[1, 2], raw=None)  # not an object
+@example(payload="abc", raw=None)
+@example(payload=5, raw=None)
+@example(payload=None, raw='"{{{"')
+@example(payload=None, raw="[" * 5000 + "]" * 5000)  # deeper than json can read
+@example(payload={"x": None}, raw='{"x":' + "[" * 5000 + "]" * 5000 + "}")
+@example(payload={"v": {" u": "zz"}}, raw=None)  # Flask's UUID tag, not a UUID
+@example(payload={"k": "1" * 4400}, raw=None)  # more digits than int() takes
+@example(payload={"k": "0," + "9" * 5000}, raw=None)
+@example(payload={"k": "9999"}, raw=None)  # the longest index still taken
+@example(payload={"a": 3}, raw=None)  # one past the last audience
+@example(payload={"_flashes": [["message", {" m": INJECTED}]]}, raw=None)  # Flask's Markup tag
+@example(payload={"_flashes": [["message", INJECTED]]}, raw=None)
+@example(payload={"_flashes": [["message"] * 3]}, raw=None)
+@example(payload={"q": ["0"] * 5000}, raw=None)  # a huge list
+def test_any_validly_signed_cookie_is_a_fresh_start_or_read_never_an_error(
+    app: Flask, payload: Any, raw: str | None
+) -> None:
+    client = app.test_client()
+    Walker(client).start("self")
+    identity = client.get_cookie("screener-id")
+    assert identity is not None
+    if isinstance(payload, dict) and raw is None:
+        with client.session_transaction() as session:
+            real = dict(session)  # bound to this browser's id cookie
+        raw = json.dumps({**real, **payload})
+    client.set_cookie("screener", signed(raw if raw is not None else json.dumps(payload)))
+    for path in ("/", "/results", "/privacy"):
+        response = client.get(path)
+        assert response.status_code < 500, (path, payload)
+        assert INJECTED not in response.get_data(as_text=True), path
+
+
+@pytest.mark.parametrize("text", ["[1, 2]", '"abc"', "5", "[" * 5000 + "]" * 5000, '{"v": {" u": "zz"}}'])
+def test_an_unreadable_signed_cookie_says_so_and_starts_fresh(client: FlaskClient, text: str) -> None:
+    client.set_cookie("screener", signed(text))
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "could not read the answers saved in this browser" in response.get_data(as_text=True)
+    assert "Who is this check for?" in response.get_data(as_text=True)
+
+
+def test_a_flash_message_is_always_shown_as_plain_text(client: FlaskClient, walker: Walker) -> None:
+    walker.start("self")
+    with client.session_transaction() as session:
+        real = dict(session)
+    real["_flashes"] = [["message", {" m": INJECTED}]]
+    client.set_cookie("screener", signed(json.dumps(real)))
+    page = client.get("/privacy").get_data(as_text=True)
+    assert INJECTED not in page and "id=injected" not in page
+
+
+def test_a_compressed_cookie_cannot_unpack_into_megabytes(client: FlaskClient) -> None:
+    # 2 MB of JSON in a cookie of a few KB: refused before it is read, not read on each request.
+    bomb = signed('{"x":"' + "a" * 2_000_000 + '"}')
+    assert len(bomb) < 4_000
+    client.set_cookie("screener", bomb)
+    calls: list[int] = []
+    real_loads = json.loads
+
+    def counting(text: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(len(text))
+        return real_loads(text, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(json, "loads", counting)
+        response = client.get("/")
+    assert response.status_code == 200
+    assert "could not read the answers" in response.get_data(as_text=True)
+    assert all(size < 100_000 for size in calls)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    path=st.text(st.characters(codec="utf-8", exclude_characters="?#\x00"), max_size=12),
+    lang=st.sampled_from(["es", "en", "no", ""]),
+)
+@example(path="abc\r\nSet-Cookie: a=b", lang="es")  # the review's: a 500 before
+@example(path="questions/\n", lang="es")
+@example(path="\n", lang="en")
+@example(path="\x7f\t\x1b", lang="es")
+@example(path="%0a", lang="es")
+def test_control_characters_in_a_path_with_lang_are_never_an_error(
+    client: FlaskClient, path: str, lang: str
+) -> None:
+    response = client.get("/" + urllib.parse.quote(path) + f"?lang={lang}")
+    assert response.status_code < 500
+    location = response.headers.get("Location", "")
+    assert "\n" not in location and "\r" not in location
+    assert location.startswith("/") and not location.startswith("//")
+
+
+@pytest.mark.parametrize(
+    "path", ["/healthz", "/static/screener.css", "/fhir/CodeSystem/opioid-check-answers"]
+)
+def test_lang_on_a_health_check_static_or_fhir_address_sets_no_cookie(client: FlaskClient, path: str) -> None:
+    response = client.get(path + "?lang=es")
+    response.close()  # a static file is streamed
+    assert response.status_code < 400
+    assert not response.headers.getlist("Set-Cookie"), path
+
+
+# --- cross-site posts to the forgetting buttons -------------------------------------------
+
+FORGETTING = ["/exit", "/clear", "/next-client"]
+
+
+@pytest.mark.parametrize("path", FORGETTING)
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"},
+        {"Sec-Fetch-Site": "same-site", "Origin": "https://evil.localhost"},
+        {"Origin": "https://evil.example"},  # a browser without Sec-Fetch-*
+    ],
+)
+def test_a_post_from_another_site_clears_nothing(
+    client: FlaskClient, walker: Walker, app: Flask, path: str, headers: dict[str, str]
+) -> None:
+    walker.complete("counselor", {})
+    before = saved(client, app)
+    identity = client.get_cookie("screener-id")
+    assert before is not None and identity is not None
+    response = client.post(path, headers=headers)
+    if path == "/exit":  # whoever pressed it leaves at once, but nothing changes
+        assert response.status_code == 303 and response.location == app.config["EXIT_URL"]
+    else:
+        assert response.status_code == 403
+        assert "Nothing was cleared" in response.get_data(as_text=True)
+    assert not response.headers.getlist("Set-Cookie")
+    assert saved(client, app) == before
+    after = client.get_cookie("screener-id")
+    assert after is not None and after.value == identity.value
+
+
+@pytest.mark.parametrize("path", FORGETTING)
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "same-origin", "Origin": "null"},  # ours: no-referrer sends "null"
+        {"Sec-Fetch-Site": "same-origin"},
+        {"Origin": "http://localhost"},
+        {},  # an old browser
+    ],
+)
+def test_our_own_pages_still_clear_without_a_token(
+    client: FlaskClient, walker: Walker, app: Flask, path: str, headers: dict[str, str]
+) -> None:
+    walker.complete("counselor", {})
+    response = client.post(path, headers=headers)
+    assert response.status_code == 303
+    current = saved(client, app)
+    assert current is None or not current.answers
+
+
+# --- session fixation -------------------------------------------------------------------
+
+
+def test_starting_a_check_gives_a_new_id_so_a_planted_one_reads_nothing(app: Flask) -> None:
+    # Someone who can plant cookies (a sibling subdomain, a plain-http first visit) gets a
+    # pair of their own and plants it in the victim's browser.
+    attacker = app.test_client()
+    attacker.get("/")
+    Walker(attacker).start("self")
+    planted_session, planted_id = attacker.get_cookie("screener"), attacker.get_cookie("screener-id")
+    assert planted_session is not None and planted_id is not None
+    victim = app.test_client()
+    victim.set_cookie("screener", planted_session.value)
+    victim.set_cookie("screener-id", planted_id.value)
+    walker = Walker(victim)
+    walker.complete("other", {})
+    victim_id = victim.get_cookie("screener-id")
+    assert victim_id is not None and victim_id.value != planted_id.value
+    # Later the attacker copies only the session cookie: with the planted id it reads nothing.
+    copied = victim.get_cookie("screener")
+    assert copied is not None
+    attacker.set_cookie("screener", copied.value)
+    assert saved(attacker, app) is None
+    assert attacker.get("/results").status_code == 302
+
+
+def test_over_https_the_cookies_have_host_only_names() -> None:
+    app = make_app(SESSION_COOKIE_SECURE=True, WTF_CSRF_ENABLED=False)
+    client = app.test_client()
+    response = client.post("/", data={"audience": "self"}, base_url="https://localhost")
+    names = {SimpleCookie(h).popitem()[0]: h for h in response.headers.getlist("Set-Cookie")}
+    assert set(names) == {"__Host-screener", "__Host-screener-id"}
+    for header in names.values():
+        assert "Secure" in header and "Path=/" in header and "Domain" not in header
+    # Over plain http (scripts/serve) they keep the plain names: browsers refuse __Host- there.
+    assert make_app().config["SESSION_COOKIE_NAME"] == "screener"
+
+
+def test_cookies_under_the_old_names_are_deleted_over_https() -> None:
+    app = make_app(SESSION_COOKIE_SECURE=True, WTF_CSRF_ENABLED=False)
+    client = app.test_client()
+    client.set_cookie("screener", "old-answers", domain="localhost")
+    client.set_cookie("screener-id", "old-id", domain="localhost")
+    response = client.get("/", base_url="https://localhost")
+    deleted = [
+        h for h in response.headers.getlist("Set-Cookie") if h.startswith(("screener=", "screener-id="))
+    ]
+    assert len(deleted) == 2 and all("Max-Age=0" in h or "Expires=Thu, 01 Jan 1970" in h for h in deleted)
+
+
+# --- start-up checks ----------------------------------------------------------------------
+
+
+def production_env(monkeypatch: pytest.MonkeyPatch, **settings: str) -> None:
+    for name in [k for k in os.environ if k.startswith(("SCREENER_", "FLASK_"))]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("SCREENER_SECRET_KEY", SECRET)
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"SCREENER_SECRET_KEY": "0123456789012345678901234567890123456789"},
+        {"SCREENER_SECRET_KEY": "abcdefghijabcdefghijabcdefghijabcdefghij"},
+        {"SCREENER_SECRET_KEY": "changemechangemechangemechangeme0123456789"},
+        # A flag in the environment no longer skips the check (it signed with "dev").
+        {"SCREENER_TESTING": "true", "SCREENER_SECRET_KEY": "dev"},
+        {"SCREENER_DEBUG": "true", "SCREENER_SECRET_KEY": ""},
+        {"FLASK_TESTING": "true"},
+    ],
+)
+def test_a_guessable_key_or_a_testing_flag_does_not_pass_the_start_up_check(
+    monkeypatch: pytest.MonkeyPatch, settings: dict[str, str]
+) -> None:
+    production_env(monkeypatch, **settings)
+    if "SCREENER_SECRET_KEY" not in settings:
+        monkeypatch.delenv("SCREENER_SECRET_KEY")
+    with pytest.raises(SystemExit) as caught:
+        create_app()
+    assert "refusing to start without a strong SECRET_KEY" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "says"),
+    [
+        ("SCREENER_IDLE_MINUTES", "1", "SCREENER_IDLE_MINUTES must be a whole number from 5"),
+        ("SCREENER_IDLE_MINUTES", "0", "SCREENER_IDLE_MINUTES must be"),
+        ("SCREENER_LIFETIME_MINUTES", "100000", "SCREENER_LIFETIME_MINUTES must be"),
+        ("SCREENER_LIFETIME_MINUTES", "10", "SCREENER_LIFETIME_MINUTES must be"),  # under idle (30)
+        ("SCREENER_TRUSTED_HOSTS", "screener.example.org", "must be a JSON list of host names"),
+        ("SCREENER_TRUSTED_HOSTS", "[]", "must be a JSON list of host names"),
+        ("SCREENER_EXIT_URL", "weather.gov", "SCREENER_EXIT_URL must be a full address"),
+        ("SCREENER_PUBLIC_URL", "screener.example.org", "SCREENER_PUBLIC_URL must be a full address"),
+    ],
+)
+def test_settings_that_make_no_sense_stop_start_up_with_a_message(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, says: str
+) -> None:
+    production_env(monkeypatch, **{name: value})
+    with pytest.raises(SystemExit) as caught:
+        create_app()
+    assert says in str(caught.value)
+
+
+def test_the_readme_s_production_settings_pass_the_start_up_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    production_env(
+        monkeypatch,
+        SCREENER_HSTS="true",
+        SCREENER_PROXIES="1",
+        SCREENER_TRUSTED_HOSTS='["screener.example.org"]',
+        SCREENER_PUBLIC_URL="https://screener.example.org",
+    )
+    app = create_app()
+    assert app.config["TRUSTED_HOSTS"] == ["screener.example.org"]
+    assert app.config["SESSION_COOKIE_NAME"] == "__Host-screener"
