@@ -99,6 +99,20 @@ ACTION_WORDS: Mapping[str, Mapping[str, tuple[str, str]]] = MappingProxyType(
                 N_("Treatment and support services near the client."),
             ),
         },
+        "team": {
+            "self": (
+                N_("Tell your treatment team"),
+                N_("Other use, cravings or a hard week are common. The plan or the dose can change."),
+            ),
+            "other": (
+                N_("Encourage a talk with their treatment team"),
+                N_("Support them in staying on treatment. The dose can often change."),
+            ),
+            "counselor": (
+                N_("Coordinate with the treatment program"),
+                N_("With consent, share what the client reported."),
+            ),
+        },
         "prescriber": {
             "self": (
                 N_("Talk with your prescriber before changing the dose"),
@@ -122,6 +136,8 @@ def _action(key: str, audience: str, region: Region, bank: Bank) -> Action | Non
         return Action(key, title, detail, learn="overdose", link_text=_("How to use it"))
     if key == "prescriber":
         return Action(key, title, detail, learn="tolerance", link_text=_("What to ask"))
+    if key == "team":
+        return Action(key, title, detail, learn="treatment", link_text=_("About treatment"))
     resource_id = {
         "crisis": region.crisis,
         "emergency": region.emergency,

@@ -335,3 +335,80 @@ def test_every_action_key_has_words_for_some_audience() -> None:
     from screener.bank import ACTION_KEYS
 
     assert set(plan.ACTION_WORDS) == set(ACTION_KEYS)
+
+
+# --- steps that follow the facts: people on treatment, and pregnancy on treatment -------------
+
+BUPRENORPHINE = {**METHADONE_PATIENT, "has_naloxone": "no"}
+PREGNANT_ON_BUPRENORPHINE = {
+    **METHADONE_PATIENT,
+    "pregnant": "yes",
+    "withdrawal_signs": ("aches", "yawning"),
+    "cut_down": "want",
+}
+STEP_PEOPLE = [
+    (
+        Person(
+            "pregnant, on buprenorphine, sick when a dose is late, would like to cut down",
+            "self",
+            PREGNANT_ON_BUPRENORPHINE,
+            must={"prescriber"},
+        ),
+        ("stay on your methadone or buprenorphine",),
+        ("slow plan", "ask about methadone or buprenorphine if cutting down is hard"),
+    ),
+    (
+        Person(
+            "counselor: pregnant client on methadone who wants to cut down",
+            "counselor",
+            PREGNANT_ON_BUPRENORPHINE,
+        ),
+        ("a taper is not advised",),
+        ("plan a slow taper", "any taper should be slow", "refer for medication"),
+    ),
+    (
+        Person(
+            "on buprenorphine, uses fentanyl on weekends for the feeling",
+            "self",
+            {**BUPRENORPHINE, "what_used": ("moud", "street"), "for_high": "yes", "uses_alone": "yes"},
+            must={"team", "naloxone"},
+            must_not={"talk"},
+        ),
+        ("keep taking your methadone or buprenorphine", "the dose can often be raised"),
+        ("help you start", "in ways other than prescribed", "cutting down safely"),
+    ),
+    (
+        Person(
+            "partner of a methadone patient who also uses heroin",
+            "other",
+            {**BUPRENORPHINE, "what_used": ("moud", "heroin")},
+            must={"naloxone", "team"},
+        ),
+        ("encourage them to stay on treatment",),
+        ("the samhsa helpline can help find it",),
+    ),
+    (
+        Person(
+            "methadone patient whose cravings came back",
+            "self",
+            {**METHADONE_PATIENT, "craving": "yes"},
+            must={"team"},
+            first="team",
+        ),
+        ("tell your treatment team",),
+        ("help finding treatment",),
+    ),
+]
+
+
+@pytest.mark.parametrize(("person", "say", "never_say"), STEP_PEOPLE, ids=[p.name for p, _, _ in STEP_PEOPLE])
+def test_steps_and_actions_follow_the_facts(
+    person: Person, say: tuple[str, ...], never_say: tuple[str, ...]
+) -> None:
+    report = evaluate(BANK, answers_for(person.audience, BANK, **person.answers), person.audience)
+    words = " ".join(text for r in report.findings for text in (r.title, r.explanation, *r.steps)).lower()
+    for phrase in say:
+        assert phrase in words, f"does not say {phrase!r}"
+    for phrase in never_say:
+        assert phrase not in words, f"says {phrase!r}"
+    test_what_to_do_next_fits_the_person(person)

@@ -19,6 +19,7 @@ ACTION_KEYS: tuple[str, ...] = (
     "keep_naloxone",
     "spotter",
     "talk",
+    "team",
     "prescriber",
 )
 QUESTION_TYPES: tuple[str, ...] = ("yesno", "choice", "multi")
