@@ -74,10 +74,8 @@ ACTION_WORDS: Mapping[str, Mapping[str, tuple[str, str]]] = MappingProxyType(
                 N_("Keep the naloxone where it can be found"),
                 N_("Check the date, and learn the signs of an overdose."),
             ),
-            "counselor": (
-                N_("Check the client’s naloxone"),
-                N_("Is it at hand and in date? Offer more for family."),
-            ),
+            # A counselor's record shows the client has naloxone; the first screen keeps room for
+            # the treatment program and a number.
         },
         "spotter": {
             "self": (

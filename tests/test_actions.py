@@ -145,7 +145,7 @@ PEOPLE = [
             "has_naloxone": "yes",
             "uses_alone": "yes",
         },
-        must={"keep_naloxone"},
+        must={"talk"},
         must_not={"naloxone", "spotter"},
     ),
     Person(
