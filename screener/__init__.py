@@ -70,7 +70,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             app.config[setting] = file.read_text(encoding="utf-8").strip()
     if test_config is not None:
         app.config.from_mapping(test_config)
-    app.config["WTF_CSRF_TIME_LIMIT"] = int(app.config["IDLE_MINUTES"]) * 60
+    # A form's token lasts as long as a check may: time on a "what to do now" page does not run
+    # the idle clock down (answers.check_fresh keeps that limit), so going on after a long call
+    # must still work.
+    app.config["WTF_CSRF_TIME_LIMIT"] = int(app.config["LIFETIME_MINUTES"]) * 60
     # The signature's own age limit backs up the lifetime kept in the session.
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(minutes=int(app.config["LIFETIME_MINUTES"]))
     app.config["SECRET_KEY_FALLBACKS"] = key_list(app.config["SECRET_KEY_FALLBACKS"])

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import MutableMapping
+from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from werkzeug.datastructures import MultiDict
 
 from .bank import Bank, Question
 from .rules import Answer, clean_answer
 
 # Session keys. Short, because the whole session travels in one cookie.
 FINGERPRINT, AUDIENCE, ANSWERS, ACKNOWLEDGED, LAST_SEEN, CREATED = "v", "a", "q", "k", "t", "c"
-KEYS = (FINGERPRINT, AUDIENCE, ANSWERS, ACKNOWLEDGED, LAST_SEEN, CREATED)
+# A form that came back with errors, kept for the one GET after its redirect (Post/Redirect/Get):
+# "page|tampered|choices", each question's ticked options as a base-36 bit mask. Not an answer
+# until it is valid, and never anywhere but this signed cookie.
+FORM_ERRORS = "e"
+# Set while a "what to do now" page is open: the idle clock stops (someone may be on a call).
+PAUSED = "p"
+KEYS = (FINGERPRINT, AUDIENCE, ANSWERS, ACKNOWLEDGED, LAST_SEEN, CREATED, PAUSED, FORM_ERRORS)
 # The language a person chose (an index into i18n.LANGUAGES): not an answer, so it outlives Clear.
 LANGUAGE = "l"
 # The last-seen time is kept to the minute, so most requests leave the cookie as it is.
@@ -140,10 +148,65 @@ def has_answers(session: MutableMapping[str, Any]) -> bool:
     return AUDIENCE in session
 
 
+def keep_form_errors(
+    session: MutableMapping[str, Any], page: str, questions: Iterable[Question], posted: Any, tampered: bool
+) -> None:
+    """Keep what a failed post chose (only options the page offers), to show it after a redirect."""
+    tokens = []
+    for question in questions:
+        chosen = set(posted.getlist(question.id)) if not tampered else set()
+        mask = sum(1 << i for i, o in enumerate(question.all_options) if o.value in chosen)
+        tokens.append(_base36(mask) if mask else "")
+    session[FORM_ERRORS] = f"{page}|{int(tampered)}|{'.'.join(tokens).rstrip('.')}"
+
+
+def take_form_errors(
+    session: MutableMapping[str, Any], page: str, questions: Iterable[Question]
+) -> tuple[MultiDict[str, str], bool] | None:
+    """Return (and forget) what a failed post on this page chose, and whether it was refused."""
+    kept = session.pop(FORM_ERRORS, None)
+    if not isinstance(kept, str) or kept.count("|") != 2:
+        return None
+    where, tampered, choices = kept.split("|")
+    if where != page:
+        return None
+    posted: MultiDict[str, str] = MultiDict()
+    for question, token in zip(questions, choices.split("."), strict=False):
+        if TOKEN.fullmatch(token):
+            mask = int(token, 36)
+            for i, option in enumerate(question.all_options):
+                if mask >> i & 1:
+                    posted.add(question.id, option.value)
+    return posted, tampered == "1"
+
+
+def pause(session: MutableMapping[str, Any]) -> None:
+    """Stop the idle clock while a "what to do now" page is open."""
+    if has_answers(session) and session.get(PAUSED) != 1:
+        session[PAUSED] = 1
+
+
+def resume(session: MutableMapping[str, Any]) -> None:
+    """Start the idle clock again, from now, after a "what to do now" page."""
+    if session.pop(PAUSED, None) is not None and has_answers(session):
+        session[LAST_SEEN] = int(time.time())
+
+
+def idle_left(session: MutableMapping[str, Any], idle_seconds: int) -> int | None:
+    """Return the seconds left before the answers are cleared for no activity, or None."""
+    last_seen = session.get(LAST_SEEN)
+    if not has_answers(session) or session.get(PAUSED) == 1 or not isinstance(last_seen, int):
+        return None
+    return max(0, idle_seconds - (int(time.time()) - last_seen))
+
+
 def check_fresh(
     session: MutableMapping[str, Any], bank: Bank, idle_seconds: int, lifetime_seconds: int
 ) -> str | None:
-    """Drop answers that are stale; return why ("changed", "idle" or "lifetime"), or None."""
+    """Drop answers that are stale; return why ("changed", "idle" or "lifetime"), or None.
+
+    While a "what to do now" page is open (PAUSED), only the lifetime limit applies.
+    """
     if not has_answers(session):
         return None
     now = int(time.time())
@@ -153,6 +216,8 @@ def check_fresh(
         reason = "changed"
     elif not isinstance(created, int) or not 0 <= now - created <= lifetime_seconds:
         reason = "lifetime"
+    elif session.get(PAUSED) == 1:
+        pass
     elif not isinstance(last_seen, int) or not 0 <= now - last_seen <= idle_seconds:
         reason = "idle"
     if reason:

@@ -8,11 +8,11 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from . import answers, fhir, i18n, intake, rules
+from . import answers, fhir, i18n, intake, plan, rules
 
 # The routes join the main blueprint, so every url_for in the flow resolves the same way.
 from .security import csrf_exempt
-from .views import bp, get_bank, journey_of, saved_answers, url_of
+from .views import bp, get_bank, get_region, journey_of, saved_answers, url_of
 from .words import N_, _
 
 FHIR_JSON = "application/fhir+json"
@@ -79,9 +79,11 @@ def client_copy() -> Any:
     saved = completed_counselor_check()
     if isinstance(saved, Response):
         return saved
-    report = rules.evaluate(get_bank(), saved.answers, "self")
+    bank = get_bank()
+    report = rules.evaluate(bank, saved.answers, "self")
     today = intake.local_date(intake.local_now(current_app.config["TIMEZONE"]), i18n.current())
-    return render_template("client_copy.html", report=report, today=today)
+    steps = plan.build(report, saved.answers, "self", get_region(), bank)
+    return render_template("client_copy.html", report=report, plan=steps, today=today)
 
 
 @bp.post("/next-client")

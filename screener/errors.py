@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, render_template, request, url_for
+from flask import Flask, current_app, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, SecurityError
 
+from . import answers, i18n
 from .words import N_, _
 
 log = logging.getLogger(__name__)
@@ -54,13 +55,30 @@ def register(app: Flask) -> None:
         continue_url = request.path if request.path.startswith("/questions/") else url_for(".start")
         if request.path.startswith("/now/"):
             continue_url = request.path
+        # Say what is really kept: this error page saves nothing, so ask what the next page
+        # will find (a copy of the session, checked as the next request will check it).
+        config = current_app.config
+        left = dict(session)
+        answers.check_fresh(
+            left,
+            i18n.bank(),
+            int(config["IDLE_MINUTES"]) * 60,
+            int(config["LIFETIME_MINUTES"]) * 60,
+        )
+        kept = (
+            _("What you had already saved is still here.")
+            if answers.has_answers(left)
+            else _("No answers are saved in this browser any more.")
+        )
         return render_template(
             "error.html",
             title=_("This page had expired"),
             message=_(
                 "For your safety, forms stop working after a while or when the browser "
-                "has cleared its cookies. What you had already saved is still here."
-            ),
+                "has cleared its cookies."
+            )
+            + " "
+            + kept,
             continue_url=continue_url,
             status=400,
         ), 400

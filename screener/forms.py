@@ -5,15 +5,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from types import MappingProxyType
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
-from flask import request
+from flask import request, session
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import Field, RadioField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
+from . import answers
 from .bank import Bank, Option, Question
 from .rules import Answer
 from .words import N_, _, later
@@ -174,15 +175,40 @@ class FormClasses:
         return form
 
 
-def start_form(classes: FormClasses) -> StartForm:
-    """Return the start page's form, filled from the post if there is one, and checked."""
-    form = classes.start()
+def start_form(classes: FormClasses, formdata: MultiDict[str, str] | None = None) -> StartForm:
+    """Return the start page's form, filled from the post (or `formdata`), and checked."""
+    form = classes.start() if formdata is None else classes.start(formdata=formdata)
     form.tampered = _refused(form)
     return form
 
 
+Form = TypeVar("Form", bound=CheckedForm)
+
+
+def refill(
+    form: Form, page: str, questions: Iterable[Question], build: Callable[[MultiDict[str, str]], Form]
+) -> Form:
+    """After a failed post's redirect, rebuild its form from what it chose (kept in the signed
+    cookie) and check it again, or say it was refused; else return `form` as it is."""
+    kept = answers.take_form_errors(session, page, questions)
+    if kept is None:
+        return form
+    posted, refused = kept
+    if refused:
+        form.tampered = ["refused"]
+        return form
+    again = build(posted)
+    again.validate()
+    again.csrf_token.errors = []  # a new page, a new token: only the answers are checked again
+    return again
+
+
 def page_form(
-    classes: FormClasses, questions: tuple[Question, ...], audience: str, saved: Mapping[str, Answer]
+    classes: FormClasses,
+    questions: tuple[Question, ...],
+    audience: str,
+    saved: Mapping[str, Answer],
+    formdata: MultiDict[str, str] | None = None,
 ) -> SectionForm:
     """Return a page's form: filled from the post, or from the saved answers, and checked.
 
@@ -191,7 +217,9 @@ def page_form(
     """
     form_class = classes.page(questions, audience)
     tampered = _refused(form_class)
-    if request.method == "POST" and not tampered:
+    if formdata is not None:
+        form = form_class(formdata=formdata)
+    elif request.method == "POST" and not tampered:
         form = form_class()
     else:
         form = form_class(data=form_data(saved, questions))

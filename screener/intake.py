@@ -167,11 +167,12 @@ def build(bank: Bank, raw_answers: Mapping[str, Answer], report: Report) -> Inta
     return Intake(summary, tuple(areas), unsure, patterns, MappingProxyType(shown_before))
 
 
-def as_text(intake: Intake, date: str) -> str:
+def as_text(intake: Intake, date: str, timing: str | None = None) -> str:
     """Return the record as plain text, to paste into case notes."""
     lines = [
         _("Opioid use check: intake screening summary"),
         _("Date: %(date)s", date=date),
+        *([timing] if timing else []),
         _(DISCLAIMER),
         "",
         _("SUMMARY"),

@@ -186,6 +186,8 @@ SHAPES: Mapping[str, Callable[[Any], bool]] = {
     answers.LAST_SEEN: _is_int,
     answers.CREATED: _is_int,
     answers.LANGUAGE: _is_int,
+    answers.FORM_ERRORS: lambda v: type(v) is str and len(v) <= 512,
+    answers.PAUSED: lambda v: type(v) is int and v == 1,
     BINDING: _is_str,
     "csrf_token": _is_str,
     "_flashes": _is_flashes,

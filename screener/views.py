@@ -23,12 +23,14 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
-from . import answers, forms, i18n, intake, journey, plan, regions, rules
-from .bank import Bank, Finding, Resource, tel_uri
+from . import answers, forms, i18n, intake, journey, keeping, plan, regions, rules
+from .bank import Bank, Finding, Question, Resource, tel_uri
 from .security import BINDING, csrf_exempt
-from .words import N_, _, ngettext
+from .words import N_, _
 
 bp = Blueprint("screener", __name__)
+for _rule, _view in keeping.ROUTES:
+    bp.add_url_rule(_rule, view_func=_view, methods=["GET"])
 
 NOTICES = {
     "unreadable": N_("We could not read the answers saved in this browser, so we started fresh."),
@@ -45,9 +47,6 @@ TAMPERED = N_(
     "Check your answers and press Continue again."
 )
 
-# Endpoints that never read or write the session, so they set no cookie.
-SESSIONLESS = i18n.SESSIONLESS
-
 
 def get_bank() -> Bank:
     """Return the bank loaded at start-up."""
@@ -57,7 +56,7 @@ def get_bank() -> Bank:
 @bp.before_app_request
 def keep_session_fresh() -> None:
     """Tell the person why saved answers are gone, when they are."""
-    if request.endpoint in SESSIONLESS or request.blueprint == "health":
+    if request.endpoint in i18n.SESSIONLESS or request.blueprint == "health":
         return
     if getattr(session, "reset_reason", None):
         session.reset_reason = None  # type: ignore[attr-defined]
@@ -68,6 +67,8 @@ def keep_session_fresh() -> None:
     )
     if reason:
         flash(notice(reason, lifetime=duration(int(config["LIFETIME_MINUTES"]))))
+    elif request.endpoint != "screener.now":
+        answers.resume(session)
 
 
 def notice(key: str, **fields: str) -> str:
@@ -75,11 +76,8 @@ def notice(key: str, **fields: str) -> str:
     return _(NOTICES[key]).format(**fields)
 
 
-def duration(minutes: int) -> str:
-    """Say a number of minutes in words: "30 minutes", "1 hour", "2 hours"."""
-    if minutes % 60:
-        return ngettext("%(num)s minute", "%(num)s minutes", minutes)
-    return ngettext("%(num)s hour", "%(num)s hours", minutes // 60)
+# Say a number of minutes in words: "30 minutes", "1 hour", "2 hours".
+duration = keeping.in_words
 
 
 # A full phone number written in a sentence, like 1-800-662-4357.
@@ -129,6 +127,7 @@ def page_context() -> dict[str, Any]:
         "local_lines": local_resources,
         "bank": get_bank(),
         "idle_time": duration(int(config["IDLE_MINUTES"])),
+        "idle_left": answers.idle_left(session, int(config["IDLE_MINUTES"]) * 60),
         "lifetime": duration(int(config["LIFETIME_MINUTES"])),
     }
 
@@ -179,6 +178,12 @@ def store(saved: answers.Saved) -> journey.Journey:
     return path
 
 
+def failed_post(page: str, questions: Iterable[Question], form: FlaskForm) -> Response:
+    """Post/Redirect/Get for errors too (Back never shows "Confirm Form Resubmission")."""
+    answers.keep_form_errors(session, page, questions, request.form, bool(getattr(form, "tampered", ())))
+    return redirect(request.full_path.rstrip("?"), 303)
+
+
 def audience_chosen(view: Callable[Concatenate[answers.Saved, P], Any]) -> Callable[P, Any]:
     """Guard a page that needs a chosen audience: it gets what is saved, or the start page."""
 
@@ -224,13 +229,15 @@ def start() -> Any:
                     cancel_url=next_url(saved),
                 )
             saved = answers.Saved(audience=form.audience.data)
-            # A new check, a new id: an id cookie planted before it (session fixation) or
-            # copied earlier no longer reads these answers.
+            # A new check, a new id: a planted or copied id cookie no longer reads these answers.
             session.pop(BINDING, None)
         return redirect(url_of(store(saved).next), 303)
-    if request.method == "GET" and saved is not None:
-        form.audience.data = saved.audience
-    elif request.method == "GET" and request.args.get("for") in {a.id for a in bank.audiences}:
+    if request.method == "POST":
+        return failed_post("start", (), form)
+    form = forms.refill(form, "start", (), lambda posted: forms.start_form(form_classes(), formdata=posted))
+    # Saved answers are not preselected: on a shared phone the first screen tells nothing.
+    chosen_for = request.args.get("for")
+    if request.method == "GET" and saved is None and chosen_for in {a.id for a in bank.audiences}:
         form.audience.data = request.args["for"]
     return render_template(
         "start.html",
@@ -238,7 +245,7 @@ def start() -> Any:
         tampered=bool(form.tampered),
         sizes={a.id: journey_size(bank, a.id) for a in bank.audiences},
         resume_url=next_url(saved) if saved is not None else None,
-    ), (400 if request.method == "POST" else 200)
+    )
 
 
 @bp.route("/questions/<section:section_id>", methods=["GET", "POST"])
@@ -251,10 +258,16 @@ def section(saved: answers.Saved, section_id: str) -> Any:
         # Not relevant for these answers (any more): go to where the person is.
         return redirect(url_of(path.next))
     current, questions = path.steps[index]
-    form = forms.page_form(form_classes(), questions, saved.audience, saved.answers)
+    fill = (saved.audience, saved.answers)
+    form = forms.page_form(form_classes(), questions, *fill)
     if form.validate_on_submit():
         saved.answers.update(form.answers())
         return redirect(url_of(store(saved).next), 303)
+    if request.method == "POST":
+        return failed_post(section_id, questions, form)
+    form = forms.refill(
+        form, section_id, questions, lambda posted: forms.page_form(form_classes(), questions, *fill, posted)
+    )
     changing = request.args.get("change") == "1"
     back = (
         url_for(".check_answers")
@@ -263,18 +276,18 @@ def section(saved: answers.Saved, section_id: str) -> Any:
         if index
         else url_for(".start")
     )
-    parts = [s.id for s in get_bank().sections if s.for_audience(saved.audience)]
+    # Only the parts this person is asked, recounted as answers change: progress never jumps.
     return render_template(
         "section.html",
         section=current,
         fields=[(q, form[q.id]) for q in questions],
         form=form,
         audience=saved.audience,
-        number=parts.index(section_id) + 1,
-        total=len(parts),
+        number=index + 1,
+        total=len(path.steps),
         back=back,
         tampered=_(TAMPERED) if form.tampered else None,
-    ), (400 if request.method == "POST" else 200)
+    )
 
 
 def interrupting(finding_id: str) -> Finding:
@@ -297,6 +310,8 @@ def now(finding_id: str) -> Any:
     audience = saved.audience if saved else "self"
     if audience not in finding.audiences:
         abort(404)
+    # Someone may be on a call for a long time: the idle clock waits while this page is open.
+    answers.pause(session)
     resources = local_resources(finding.resources)
     return render_template(
         "now.html",
@@ -341,10 +356,11 @@ def results(saved: answers.Saved) -> Any:
         )
     learn = {f.id: bank.learn[f.finding.learn] for f in report.findings if f.finding.learn}
     today = intake.local_date(intake.local_now(current_app.config["TIMEZONE"]), i18n.current())
-    record = notes_text = None
+    record = notes_text = timing = None
     if saved.audience == intake.AUDIENCE:
         record = intake.build(bank, path.answers, report)
-        notes_text = intake.as_text(record, today)
+        timing = keeping.started(session.get(answers.CREATED), str(current_app.config["TIMEZONE"]))
+        notes_text = intake.as_text(record, today, timing)
     return render_template(
         "results.html",
         report=report,
@@ -353,6 +369,7 @@ def results(saved: answers.Saved) -> Any:
         today=today,
         intake=record,
         notes_text=notes_text,
+        timing=timing,
         plan=plan.build(report, path.answers, saved.audience, get_region(), bank),
     )
 

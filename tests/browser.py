@@ -310,13 +310,16 @@ class Browser:
 
     # what the server sent ------------------------------------------------------------
 
-    def served(self, path: str | None = None, data: dict[str, Any] | None = None) -> tuple[int, str]:
-        """Fetch the HTML the server sends for a page, with this browser's cookies.
+    def served(
+        self, path: str | None = None, data: dict[str, Any] | None = None, cookies: str | None = None
+    ) -> tuple[int, str]:
+        """Fetch the HTML the server sends for a page, with this browser's cookies (or `cookies`).
 
         `driver.page_source` is the DOM after parsing and scripts, not what was served.
         """
         url = self.base + (path if path is not None else self.path)
-        cookies = "; ".join(f"{c['name']}={c['value']}" for c in self.driver.get_cookies())
+        if cookies is None:
+            cookies = "; ".join(f"{c['name']}={c['value']}" for c in self.driver.get_cookies())
         body = urllib.parse.urlencode(data).encode() if data is not None else None
         request = urllib.request.Request(url, data=body, headers={"Cookie": cookies})
         try:
@@ -327,10 +330,34 @@ class Browser:
                 return error.code, error.read().decode()
 
     def served_error_state(self) -> tuple[int, str]:
-        """Post the current form with no answers, as the browser did, and return the reply."""
+        """Post the current form with no answers, as the browser did, and return the page its
+        redirect shows (Post/Redirect/Get: the errors come back in the session cookie)."""
         _, html = self.served()
-        token = csrf_token(html)
-        return self.served(data={"csrf_token": token})
+        cookies = {c["name"]: c["value"] for c in self.driver.get_cookies()}
+        body = urllib.parse.urlencode({"csrf_token": csrf_token(html)}).encode()
+        request = urllib.request.Request(
+            self.base + self.path,
+            data=body,
+            headers={"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())},
+        )
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *_args: Any) -> None:
+                return None
+
+        try:
+            urllib.request.build_opener(NoRedirect).open(request, timeout=30)
+            raise AssertionError("a failed post should redirect to its page")
+        except urllib.error.HTTPError as error:
+            with error:
+                assert error.code == 303, error.code
+                location = error.headers["Location"]
+                for header in error.headers.get_all("Set-Cookie") or []:
+                    name, _, rest = header.partition("=")
+                    cookies[name] = rest.split(";", 1)[0]
+        return self.served(
+            urllib.parse.urlsplit(location).path, cookies="; ".join(f"{k}={v}" for k, v in cookies.items())
+        )
 
 
 def session_data(cookie: str | None, secret: str) -> dict[str, Any]:

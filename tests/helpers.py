@@ -104,6 +104,15 @@ class Walker:
             body["csrf_token"] = csrf_token(page.get_data(as_text=True))
         return self.client.post(url, data=body)
 
+    def post_with_errors(self, url: str, data: Mapping[str, Any]) -> Any:
+        """Post a form that fails; it redirects to itself (Post/Redirect/Get): return that page."""
+        response = self.post(url, data)
+        assert response.status_code == 303 and response.location == url, (
+            response.status_code,
+            response.location,
+        )
+        return self.client.get(response.location)
+
     def start(self, audience: str) -> str:
         response = self.post("/", {"audience": audience})
         assert response.status_code == 303, response.status_code

@@ -699,7 +699,7 @@ def tour(
         visit(browser, site, stop)
         violations[stop.name] = axe_violations(browser)
         status, html = browser.served_error_state() if stop.error else browser.served()
-        assert status == (404 if stop.name == "not-found" else 400 if stop.error else 200), stop
+        assert status == (404 if stop.name == "not-found" else 200), stop
         path = folder / f"{stop.name}.html"
         path.write_text(html, encoding="utf-8")
         files.append(path)
@@ -1033,6 +1033,12 @@ def test_with_listen_shown_the_results_first_screen_still_offers_a_call(
             for heavy in HEAVY_STATES:
                 visit(browser, sites[language], Stop("results", "/results", heavy))
                 assert browser.find(".listen").get_attribute("data-state") == state
+                if heavy.startswith("counselor"):
+                    # The counselor's intake record comes first (see the first-screen test).
+                    record = browser.script(js("box"), browser.find("#summary-title"))
+                    if record["bottom"] > record["viewport"]:
+                        below.append(f"{heavy} ({state}): the record starts at {record}")
+                    continue
                 calls = browser.all('main .next-steps a[href^="tel:"], main .next-steps a[href^="sms:"]')
                 boxes = [browser.script(js("box"), link) for link in calls]
                 if not any(box["bottom"] <= box["viewport"] for box in boxes):
@@ -1115,6 +1121,12 @@ def test_on_a_phone_the_first_screen_says_what_the_answers_show_and_offers_a_cal
     set_viewport(browser, *PHONE)
     visit(browser, sites[language], Stop("results", "/results", state))
     assert browser.script("return window.scrollY") == 0
+    if state.startswith("counselor"):
+        # The counselor's page is the intake record: it comes first, its tools straight after
+        # (issue 22); what to tell the client follows them.
+        record = browser.script(js("box"), browser.find("#summary-title"))
+        assert record["top"] >= 0 and record["bottom"] <= record["viewport"], f"below the fold: {record}"
+        return
     meaning = browser.script(js("box"), browser.find("main .next-steps__meaning"))
     assert meaning["top"] >= 0 and meaning["bottom"] <= meaning["viewport"], f"below the fold: {meaning}"
     calls = [
@@ -1375,7 +1387,7 @@ def test_screenshots(browser: Browser, sites: dict[str, Site], tmp_path: Path) -
     second.clear_cookies()
     second.set_session(site.cookie("self-second"))
     second.go("/")
-    second_path = (second.find("main .inset a").get_attribute("href") or "").removeprefix(site.base)
+    second_path = (second.find("main .resume__continue").get_attribute("href") or "").removeprefix(site.base)
     written = []
     shots = [(name, stop, site) for name, stop in SHOTS] + [(n, stop, sites["es"]) for n, stop in SHOTS_ES]
     for name, stop, where in shots:

@@ -68,7 +68,7 @@ def test_a_built_wheel_serves_the_start_page_from_another_directory(tmp_path: Pa
         with urllib.request.urlopen(server.base + "/", timeout=10) as response:
             page = response.read().decode()
         assert response.status == 200
-        assert "<title>Check on opioid use" in page
+        assert "<title>Start – " in page
         assert 'class="button button--start"' in page
         with urllib.request.urlopen(server.base + "/static/screener.css", timeout=10) as response:
             assert response.status == 200

@@ -6,6 +6,28 @@
   var summary = document.getElementById("error-summary");
   if (summary) { summary.focus(); }
 
+  // A link to a question (the error summary's, or "Change" from check answers) focuses its
+  // fieldset and scrolls its legend into view below the sticky bar (CSS scroll-padding), as
+  // govuk-frontend's error summary does.
+  function showQuestion(id) {
+    var target = id && document.getElementById(id);
+    if (!target || target.tagName !== "FIELDSET") { return false; }
+    target.focus({ preventScroll: true });
+    target.scrollIntoView({ block: "start" });
+    return true;
+  }
+  if (summary) {
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest("a[href^='#']");
+      if (link && showQuestion(link.getAttribute("href").slice(1))) {
+        event.preventDefault();
+        if (history.replaceState) { history.replaceState(null, "", link.getAttribute("href")); }
+      }
+    });
+  } else if (location.hash) {
+    showQuestion(location.hash.slice(1));
+  }
+
   // "Exit this page", as on GOV.UK: blank the page at once, tell the server to forget in the
   // background, and replace this page in the history so Back does not return to it.
   // Without scripts the form still posts, clears the answers and redirects.
@@ -47,6 +69,31 @@
       if (exitUrl && window.fetch) { leave(null); } else { exitForm.submit(); }
     }
   });
+
+  // No silent expiry (GOV.UK's timeout warning): two minutes before the answers are cleared
+  // for no activity, ask. "Keep my answers" (or Escape) restarts the clock on the server; at the
+  // limit, leave for the start page, which says the answers were cleared.
+  var timeout = document.getElementById("timeout");
+  var idleLeft = timeout ? parseInt(timeout.getAttribute("data-idle-left"), 10) : NaN;
+  if (timeout && idleLeft >= 0 && typeof timeout.showModal === "function") {
+    var idleSeconds = parseInt(timeout.getAttribute("data-idle-seconds"), 10);
+    var timers = [];
+    var schedule = function (seconds) {
+      timers.forEach(clearTimeout);
+      timers = [
+        setTimeout(function () { if (!timeout.open) { timeout.showModal(); } }, Math.max(0, seconds - 120) * 1000),
+        setTimeout(function () { window.location.replace(timeout.getAttribute("data-expired")); }, (seconds + 1) * 1000)
+      ];
+    };
+    var keep = function () {
+      fetch(timeout.getAttribute("data-still-here"), { credentials: "same-origin", cache: "no-store" })
+        .then(function (response) { if (response.ok) { schedule(idleSeconds); } });
+      if (timeout.open) { timeout.close(); }
+    };
+    timeout.querySelector(".js-keep").addEventListener("click", keep);
+    timeout.addEventListener("cancel", function (event) { event.preventDefault(); keep(); });
+    schedule(idleLeft);
+  }
 
   // A print button for browsers with scripts; others read the hint beside it.
   Array.prototype.forEach.call(document.querySelectorAll(".js-print"), function (button) {
