@@ -380,6 +380,26 @@ BROKEN_CRISIS: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
         lambda d: d["resources"][0].update(sms="text us"),
         "resources[0].sms: expected a number to text",
     ),
+    (
+        "a way in for a language that is not a language code",
+        lambda d: d["resources"][0].update(in_language={"Spanish": {"sms_body": "AYUDA"}}),
+        "resources[0].in_language.Spanish: expected a two-letter language code",
+    ),
+    (
+        "a word to text that is a sentence",
+        lambda d: d["resources"][0].update(in_language={"es": {"sms_body": "AYUDA por favor"}}),
+        "resources[0].in_language.es.sms_body: expected one word to text",
+    ),
+    (
+        "a page in another language that is not https",
+        lambda d: d["resources"][0].update(in_language={"es": {"url": "http://example.org/es"}}),
+        "resources[0].in_language.es.url: expected an https:// address",
+    ),
+    (
+        "an unknown way in",
+        lambda d: d["resources"][0].update(in_language={"es": {"press": "2"}}),
+        "resources[0].in_language.es: unknown key 'press'",
+    ),
 ]
 
 
@@ -405,3 +425,15 @@ def test_a_calm_interrupt_with_aftercare_loads() -> None:
     assert finding.interrupts and finding.level == "talk_soon"
     assert finding.aftercare is not None and finding.aftercare.steps.get("other") == ("Call.",)
     assert bank.resources["helpline"].sms_uri == "sms:988"
+
+
+def test_a_line_s_way_in_for_a_language_is_read_only_for_that_language() -> None:
+    ways = {
+        "es": {"call_note": "press 2", "sms_body": "AYUDA", "sms_note": "x", "url": "https://example.org/es"}
+    }
+    data = mutate(lambda d: d["resources"][0].update(sms="988", in_language=ways))
+    english, spanish = parse(data).resources["helpline"], parse(data, language="es").resources["helpline"]
+    assert (english.call_note, english.sms_body, english.sms_note, english.sms_uri) == ("", "", "", "sms:988")
+    assert english.url != "https://example.org/es"
+    assert (spanish.call_note, spanish.sms_note, spanish.url) == ("press 2", "x", "https://example.org/es")
+    assert spanish.sms_uri == "sms:988?&body=AYUDA"

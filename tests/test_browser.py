@@ -257,7 +257,7 @@ EMERGENCIES = [
     ("suicide_past_month", "past_month", ["988", "Thank you for telling us"], "sms:988"),
     ("overdose_now", "yes", ["911", "naloxona"], "tel:911"),
     ("suicide_thoughts", "now", ["988", "marque 2 para español", "AYUDA"], "tel:988"),
-    ("suicide_past_month", "past_month", ["988", "Gracias por contarnos"], "sms:988"),
+    ("suicide_past_month", "past_month", ["988", "Gracias por contarnos"], "sms:988?&body=AYUDA"),
 ]
 
 

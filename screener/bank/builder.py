@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from types import MappingProxyType
 from typing import Any
 
 from .checks import kind_of
-from .facts import FactsAndActions, fact_ids
+from .facts import fact_ids
 from .model import (
     AUDIENCES,
     ID_PATTERN,
     LEVELS,
     QUESTION_TYPES,
-    REGIONS,
     YESNO_VALUES,
     Aftercare,
     Area,
@@ -33,9 +31,10 @@ from .model import (
     Text,
     TextList,
 )
+from .resources import Resources
 
 
-class Builder(FactsAndActions):
+class Builder(Resources):
     """Walk the raw data once, collect every problem, and build the frozen objects."""
 
     # the parts -----------------------------------------------------------------------
@@ -410,33 +409,6 @@ class Builder(FactsAndActions):
             )
         self.problem(where, "expected a paragraph, {heading: ...} or {list: [...]}")
         return Block("paragraph")
-
-    def build_resources(self, raw: Any) -> dict[str, Resource]:
-        result: dict[str, Resource] = {}
-        seen: set[str] = set()
-        optional = ("phone", "tty", "text", "sms", "access", "url", "hours", "languages", "cost")
-        for i, item in enumerate(self.items(raw, "resources")):
-            where = f"resources[{i}]"
-            entry = self.mapping(item, where)
-            self.known_keys(entry, {"id", "name", "what_happens", "region", "sources", *optional}, where)
-            resource_id = self.identifier(entry.get("id"), f"{where}.id", seen)
-            fields = {k: self.string(entry.get(k), f"{where}.{k}", required=False) for k in optional}
-            if not (fields["phone"] or fields["url"] or fields["text"] or fields["sms"]):
-                self.problem(where, "a resource needs a phone, text, sms or url")
-            if fields["sms"] and not re.fullmatch(r"[0-9][0-9-]*", fields["sms"]):
-                self.problem(f"{where}.sms", f"expected a number to text, like 988, got {fields['sms']!r}")
-            region = entry.get("region", "US")
-            if region not in REGIONS:
-                self.problem(f"{where}.region", f"unknown region {region!r} (known: {', '.join(REGIONS)})")
-            result[resource_id] = Resource(
-                id=resource_id,
-                name=self.string(entry.get("name"), f"{where}.name"),
-                what_happens=self.string(entry.get("what_happens"), f"{where}.what_happens"),
-                region=str(region),
-                sources=self.sources(entry.get("sources"), f"{where}.sources"),
-                **fields,
-            )
-        return result
 
 
 def _fingerprint(version: int, sections: tuple[Section, ...]) -> str:

@@ -38,8 +38,12 @@ def kind_of(value: Any) -> str:
 class Checks:
     """Collect every problem with its place while reading the pieces of the raw data."""
 
-    def __init__(self, data: Any, yesno_labels: tuple[str, str, str] = ("Yes", "No", "Not sure")) -> None:
+    def __init__(
+        self, data: Any, yesno_labels: tuple[str, str, str] = ("Yes", "No", "Not sure"), language: str = "en"
+    ) -> None:
         self.data = data
+        # The bank's language: picks a resource's `in_language` entry.
+        self.language = language
         # The fixed options of a yes/no question, in the bank's language.
         self.yesno_labels = yesno_labels
         self.problems: list[str] = []

@@ -26,6 +26,7 @@ TEXT_KEYS = frozenset(
         "access",
         "body",
         "call_hint",
+        "call_note",
         "cost",
         "explanation",
         "heading",
@@ -38,6 +39,7 @@ TEXT_KEYS = frozenset(
         "more",
         "name",
         "note",
+        "sms_note",
         "steps",
         "summary",
         "text",
@@ -141,7 +143,7 @@ def localized(raw: Any, english: Bank, directory: Path, language: str) -> tuple[
 
     data = translate(raw, words)
     yes, no, unsure = (words(f"{YESNO_CONTEXT}.{value}", label) for value, label in YESNO_LABELS)
-    bank = parse(data, (yes, no, unsure))
+    bank = parse(data, (yes, no, unsure), language)
     if bank.structure() != english.structure():
         raise BankError([f"[{language}] the translated bank differs from the English one in its structure"])
     return bank, [f"[{language}] no translation for {context}" for context in misses.contexts]

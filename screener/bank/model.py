@@ -332,6 +332,12 @@ class Resource:
     what_happens: str
     region: str
     sources: tuple[Source, ...]
+    # How to reach the line in the page's language when it is not the line's first one (set
+    # from `in_language` for that language only): what to say or press on a call, the word a
+    # text opens with, and what a text reaches ("English only").
+    call_note: str = ""
+    sms_body: str = ""
+    sms_note: str = ""
 
     @property
     def tel(self) -> str:
@@ -347,7 +353,10 @@ class Resource:
     def sms_uri(self) -> str:
         """Return the number to text as an sms: URI target."""
         digits = re.sub(r"[^0-9]", "", self.sms)
-        return f"sms:{digits}" if digits else ""
+        if not digits:
+            return ""
+        # "?&body=" opens the message with the word on both Android and iOS.
+        return f"sms:{digits}?&body={self.sms_body}" if self.sms_body else f"sms:{digits}"
 
 
 def tel_uri(number: str) -> str:
@@ -409,7 +418,8 @@ class Bank:
                 for f in self.findings
             ),
             tuple((p.id, p.sources) for p in self.learn.values()),
-            tuple((r.id, r.phone, r.tty, r.sms, r.url, r.region, r.sources) for r in self.resources.values()),
+            # Not the address: a language may link the line's own page in that language.
+            tuple((r.id, r.phone, r.tty, r.sms, r.region, r.sources) for r in self.resources.values()),
             self.default_resources,
         )
 

@@ -75,6 +75,8 @@ def load(path: str | Path | None = None) -> Bank:
     return parse(read(path))
 
 
-def parse(data: Any, yesno_labels: tuple[str, str, str] = ("Yes", "No", "Not sure")) -> Bank:
-    """Build a Bank from already-parsed YAML data; raise BankError listing every problem."""
-    return Builder(data, yesno_labels).build()
+def parse(
+    data: Any, yesno_labels: tuple[str, str, str] = ("Yes", "No", "Not sure"), language: str = "en"
+) -> Bank:
+    """Build a Bank, in `language`, from already-parsed YAML data; raise BankError listing every problem."""
+    return Builder(data, yesno_labels, language).build()
