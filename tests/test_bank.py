@@ -239,13 +239,14 @@ def test_summary_flags_are_optional_and_may_name_the_row() -> None:
     assert not bank.questions["urges"].summary
 
 
-def test_the_summary_only_questions_are_never_scored() -> None:
+def test_how_often_and_when_last_never_make_a_pattern_fire() -> None:
+    """They shape what a pattern advises (the fact occasional_use), never whether it fires."""
     bank = load()
     used = {q for f in bank.findings for q in bank_module.questions_in(f.when)}
     used |= {q for a in bank.areas for q in bank_module.questions_in(a.when)}
     for qid in ("use_frequency", "last_use"):
         assert bank.questions[qid].summary and bank.questions[qid].audiences == {"self", "counselor"}
-        assert qid not in used, f"{qid} is for the summary only"
+        assert qid not in used, f"{qid} makes a pattern fire"
 
 
 def test_the_shipped_bank_is_valid() -> None:
