@@ -108,8 +108,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             "Use a name from the tz database, such as America/New_York or America/Chicago."
         ) from None
     try:
+        # Each region's words (an unknown region is refused below, with its own message).
+        region = app.config["REGION"] if app.config["REGION"] in regions.REGIONS else "US"
         banks, translation_problems = load_languages(
-            app.config["QUESTIONS_PATH"], i18n.DIRECTORY, i18n.LANGUAGES
+            app.config["QUESTIONS_PATH"], i18n.DIRECTORY, i18n.LANGUAGES, region
         )
     except bank_module.BankError as error:
         lines = "\n".join(f"  {p}" for p in error.problems)

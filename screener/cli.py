@@ -11,6 +11,7 @@ import click
 from . import fhir
 from .bank import AUDIENCES, BankError, load, parse
 from .bank.i18n import localized
+from .bank.model import REGIONS
 from .bank.reader import read
 from .i18n import DIRECTORY, LANGUAGES
 
@@ -30,15 +31,20 @@ def bank_cli() -> None:
     help="Check the bank in this language: built from its catalog, every string translated.",
 )
 def check(path: Path | None, language: str) -> None:
-    """Load a question bank and print a summary, or every problem with its place."""
+    """Load a question bank, for every region, and print a summary, or every problem with its place."""
     try:
-        if language == LANGUAGES[0]:
-            bank = load(path)
-        else:
-            raw = read(path)
-            bank, missing = localized(raw, parse(raw), DIRECTORY, language)
-            if missing:
-                raise BankError(missing)
+        # The bank as each deployment region reads it: words given per region must hold in all.
+        for region in reversed(REGIONS):  # the US, the default, last: its bank is summed up
+            try:
+                if language == LANGUAGES[0]:
+                    bank = load(path, region)
+                else:
+                    raw = read(path)
+                    bank, missing = localized(raw, parse(raw, region=region), DIRECTORY, language, region)
+                    if missing:
+                        raise BankError(missing)
+            except BankError as error:
+                raise BankError([f"[{region}] {p}" for p in error.problems]) from None
     except BankError as error:
         click.echo(f"{len(error.problems)} problem(s) in {path or 'questions.yaml'} [{language}]:", err=True)
         for problem in error.problems:

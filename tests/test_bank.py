@@ -438,3 +438,29 @@ def test_a_line_s_way_in_for_a_language_is_read_only_for_that_language() -> None
     assert english.url != "https://example.org/es"
     assert (spanish.call_note, spanish.sms_note, spanish.url) == ("press 2", "x", "https://example.org/es")
     assert spanish.sms_uri == "sms:988?&body=AYUDA"
+
+
+def test_words_given_per_region_are_read_only_in_that_region() -> None:
+    from screener.bank.regional import for_region
+
+    data = {
+        "steps": {"self": ["Call.", {"US": "Call 988.", "CA": "Call 9-8-8."}, {"US": "Press 2."}]},
+        "text": {"US": "In the US.", "UK": "In the UK."},
+        "list": [{"id": "a", "US": "not words per region: it has an id"}],
+    }
+    assert for_region(data, "CA") == {
+        "steps": {"self": ["Call.", "Call 9-8-8."]},
+        "list": [{"id": "a", "US": "not words per region: it has an id"}],
+    }
+    assert for_region(data, "US")["steps"]["self"] == ["Call.", "Call 988.", "Press 2."]
+    assert for_region(data, "UK")["text"] == "In the UK."
+
+
+def test_a_region_without_a_needed_text_is_a_located_problem(runner_for_cli, tmp_path: Path) -> None:
+    broken = mutate(lambda d: d["findings"][0].update(explanation={"US": "Only here.", "CA": "And here."}))
+    path = tmp_path / "regional.yaml"
+    path.write_text(yaml.safe_dump(broken), encoding="utf-8")
+    result = runner_for_cli.invoke(bank_cli, ["check", str(path)])
+    assert result.exit_code == 1
+    assert "[UK] findings[0].explanation" in result.output, result.output
+    assert parse(broken).findings[0].explanation.get("self") == "Only here."

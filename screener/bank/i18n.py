@@ -125,7 +125,9 @@ class _Misses(gettext.NullTranslations):
         return message
 
 
-def localized(raw: Any, english: Bank, directory: Path, language: str) -> tuple[Bank, list[str]]:
+def localized(
+    raw: Any, english: Bank, directory: Path, language: str, region: str = "US"
+) -> tuple[Bank, list[str]]:
     """Build the bank in one language from its `bank` catalog; also say what is not translated.
 
     A string with no translation (new, changed, or missing in the catalog) stays English and is
@@ -143,14 +145,14 @@ def localized(raw: Any, english: Bank, directory: Path, language: str) -> tuple[
 
     data = translate(raw, words)
     yes, no, unsure = (words(f"{YESNO_CONTEXT}.{value}", label) for value, label in YESNO_LABELS)
-    bank = parse(data, (yes, no, unsure), language)
+    bank = parse(data, (yes, no, unsure), language, region)
     if bank.structure() != english.structure():
         raise BankError([f"[{language}] the translated bank differs from the English one in its structure"])
     return bank, [f"[{language}] no translation for {context}" for context in misses.contexts]
 
 
 def load_languages(
-    path: str | Path | None, directory: Path, languages: tuple[str, ...]
+    path: str | Path | None, directory: Path, languages: tuple[str, ...], region: str = "US"
 ) -> tuple[dict[str, Bank], list[str]]:
     """The bank in each language (the first is questions.yaml's own), and every problem.
 
@@ -158,11 +160,11 @@ def load_languages(
     still starts in the others; English problems raise BankError as before.
     """
     raw = read(path)
-    english = parse(raw)
+    english = parse(raw, region=region)
     banks, problems = {languages[0]: english}, []
     for language in languages[1:]:
         try:
-            banks[language], missing = localized(raw, english, directory, language)
+            banks[language], missing = localized(raw, english, directory, language, region)
         except BankError as error:
             problems += [f"[{language}] {p}" if not p.startswith("[") else p for p in error.problems]
             continue

@@ -11,6 +11,7 @@ import yaml
 from ..paths import content
 from .builder import Builder
 from .model import Bank, BankError
+from .regional import for_region
 
 DEFAULT_PATH = content("questions.yaml")
 
@@ -70,13 +71,16 @@ def read(path: str | Path | None = None) -> Any:
     return read_yaml(text)
 
 
-def load(path: str | Path | None = None) -> Bank:
-    """Load and check a bank file; raise BankError listing every problem."""
-    return parse(read(path))
+def load(path: str | Path | None = None, region: str = "US") -> Bank:
+    """Load and check a bank file, for a deployment region; raise BankError listing every problem."""
+    return parse(read(path), region=region)
 
 
 def parse(
-    data: Any, yesno_labels: tuple[str, str, str] = ("Yes", "No", "Not sure"), language: str = "en"
+    data: Any,
+    yesno_labels: tuple[str, str, str] = ("Yes", "No", "Not sure"),
+    language: str = "en",
+    region: str = "US",
 ) -> Bank:
-    """Build a Bank, in `language`, from already-parsed YAML data; raise BankError listing every problem."""
-    return Builder(data, yesno_labels, language).build()
+    """Build a Bank in `language` for `region` from parsed YAML; raise BankError listing every problem."""
+    return Builder(for_region(data, region), yesno_labels, language).build()
