@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 
 from .bank import UNSURE, Bank, Question, questions_in
 from .rules import Answer, Report, relevant_answers, truth
@@ -95,6 +95,11 @@ def local_date(moment: datetime, language: str = "en") -> str:
     if language == "en":
         return f"{moment.day} {moment:%B %Y}"
     return str(format_date(moment, "long", locale=language))
+
+
+def local_month(moment: date, language: str = "en") -> str:
+    """Return a month as people write it: December 2026, diciembre de 2026."""
+    return str(format_skeleton("yMMMM", moment, locale=language))
 
 
 def summary_questions(bank: Bank) -> tuple[Question, ...]:

@@ -1,5 +1,5 @@
-"""Sources that hold: each source's checked month and the warnings of `flask bank check` for old
-ones."""
+"""Sources that hold: each source's checked month, the warnings of `flask bank check` for old
+ones, and "Content last reviewed" on the pages that show sources."""
 
 from __future__ import annotations
 
@@ -10,10 +10,13 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
+from flask.testing import FlaskClient
 
-from screener.bank import Bank, BankError, parse
-from screener.bank.freshness import MAX_AGE_MONTHS, cited, months_between, warnings
+from screener.bank import Bank, BankError, Source, parse
+from screener.bank.freshness import MAX_AGE_MONTHS, cited, last_reviewed, months_between, warnings
 from screener.cli import bank_cli
+from screener.intake import local_month
+from tests.helpers import Walker, learn_url, make_app, now_url
 from tests.test_bank import mutate
 
 
@@ -157,3 +160,53 @@ def test_the_shipped_bank_checks_clean_in_both_languages() -> None:
         result = CliRunner().invoke(bank_cli, ["check", *options])
         assert result.exit_code == 0, result.output
         assert "problem" not in result.output
+
+
+# --- Content last reviewed ----------------------------------------------------------------
+
+
+def test_a_page_is_as_fresh_as_its_least_recently_checked_source() -> None:
+    sources = [
+        Source("a", "https://example.org/a", date(2026, 12, 1)),
+        Source("b", "https://example.org/b", date(2025, 3, 1)),
+        Source("c", "https://example.org/c"),
+    ]
+    assert last_reviewed(sources) == date(2025, 3, 1)
+    assert last_reviewed(sources[2:]) is None
+    assert local_month(date(2025, 3, 1)) == "March 2025"
+    assert local_month(date(2026, 12, 1), "es") == "diciembre de 2026"
+
+
+def reviewed(html: str) -> str:
+    start = html.index('<p class="content-reviewed">') + len('<p class="content-reviewed">')
+    return html[start : html.index("</p>", start)]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_learn_page_says_when_its_content_was_last_reviewed(bank: Bank, language: str) -> None:
+    client: FlaskClient = make_app().test_client()
+    client.get(f"/learn?lang={language}")
+    words = {"en": "Content last reviewed: ", "es": "Contenido revisado por última vez: "}[language]
+    for page in bank.learn.values():
+        html = client.get(learn_url(page.id)).get_data(as_text=True)
+        month = last_reviewed(page.sources)
+        assert month is not None
+        assert reviewed(html) == words + local_month(month, language)
+
+
+def test_the_emergency_page_and_the_results_say_when_they_were_last_reviewed(bank: Bank) -> None:
+    client = make_app().test_client()
+    walker = Walker(client)
+    walker.start("self")
+    finding = next(f for f in bank.findings if f.id == "overdose_now")
+    html = client.get(now_url(finding.id)).get_data(as_text=True)
+    assert reviewed(html).startswith("Content last reviewed: ")
+    month = last_reviewed(finding.sources)
+    assert month is not None and local_month(month) in reviewed(html)
+
+    other = make_app().test_client()
+    Walker(other).complete("self", {"use_frequency": "daily"})
+    results = other.get("/results").get_data(as_text=True)
+    assert results.count('class="content-reviewed"') == 1
+    # outside the folded list of sources, so it is seen without opening it
+    assert results.index("content-reviewed") > results.index("</details>", results.index('id="sources"'))
