@@ -24,8 +24,7 @@ from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
 from . import answers, forms, i18n, intake, journey, keeping, plan, regions, rules
-from .bank import Bank, Finding, Question, Resource, Source, tel_uri
-from .bank.freshness import last_reviewed
+from .bank import Bank, Finding, Question, Resource, tel_uri
 from .security import BINDING, csrf_exempt
 from .words import N_, _
 
@@ -117,28 +116,6 @@ def local_resources(ids: Iterable[str]) -> list[Resource]:
     return [get_bank().resources[rid] for rid in dict.fromkeys(local)]
 
 
-def reviewed_month(*shown: Any) -> str:
-    """The month a page's content was last reviewed, in the reader's language ("" if unknown).
-
-    Give it what the page shows: sources, or findings, learn pages and helplines (their
-    sources), or lists of these. It is the oldest checked month of them all
-    (freshness.last_reviewed): a page is only as fresh as its least recently checked source.
-    """
-    month = last_reviewed(_sources_of(shown))
-    return intake.local_month(month, i18n.current()) if month else ""
-
-
-def _sources_of(shown: Any) -> Iterable[Source]:
-    """Every Source in a Source, a thing with .sources, or any nesting of lists of them."""
-    if isinstance(shown, Source):
-        yield shown
-    elif hasattr(shown, "sources"):
-        yield from shown.sources
-    elif isinstance(shown, Iterable) and not isinstance(shown, str):
-        for item in shown:
-            yield from _sources_of(item)
-
-
 @bp.app_context_processor
 def page_context() -> dict[str, Any]:
     config = current_app.config
@@ -148,7 +125,7 @@ def page_context() -> dict[str, Any]:
         "emergency_line": get_bank().resources[region.emergency],
         "crisis_line": get_bank().resources[region.crisis],
         "local_lines": local_resources,
-        "reviewed_month": reviewed_month,
+        "reviewed_month": functools.partial(intake.reviewed_month, i18n.current()),
         "bank": get_bank(),
         "idle_time": duration(int(config["IDLE_MINUTES"])),
         "idle_left": answers.idle_left(session, int(config["IDLE_MINUTES"]) * 60),

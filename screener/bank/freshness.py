@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import date
+from typing import Any
 
 from .model import Bank, Source
 
@@ -59,3 +60,15 @@ def last_reviewed(sources: Iterable[Source]) -> date | None:
     """The month a page's content was last reviewed: the oldest checked month of its sources."""
     months = [source.checked for source in sources if source.checked is not None]
     return min(months) if months else None
+
+
+def sources_of(shown: Any) -> Iterator[Source]:
+    """Every Source in a Source, a thing with sources (a finding, learn page or helpline), or
+    any nesting of lists of these: what a page shows, for last_reviewed."""
+    if isinstance(shown, Source):
+        yield shown
+    elif hasattr(shown, "sources"):
+        yield from shown.sources
+    elif isinstance(shown, Iterable) and not isinstance(shown, str):
+        for item in shown:
+            yield from sources_of(item)
