@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import date
 from pathlib import Path
 
 import click
 
 from . import fhir
 from .bank import AUDIENCES, BankError, load, parse
+from .bank.freshness import MAX_AGE_MONTHS, warnings
 from .bank.i18n import localized
 from .bank.model import REGIONS
 from .bank.reader import read
@@ -31,7 +33,11 @@ def bank_cli() -> None:
     help="Check the bank in this language: built from its catalog, every string translated.",
 )
 def check(path: Path | None, language: str) -> None:
-    """Load a question bank, for every region, and print a summary, or every problem with its place."""
+    """Load a question bank, for every region, and print a summary, or every problem with its place.
+
+    Sources with no checked month, or one more than 18 months old, are printed as warnings:
+    the bank is still OK (the app starts), but they need checking again.
+    """
     try:
         # The bank as each deployment region reads it: words given per region must hold in all.
         for region in reversed(REGIONS):  # the US, the default, last: its bank is summed up
@@ -51,6 +57,15 @@ def check(path: Path | None, language: str) -> None:
             click.echo(f"  {problem}", err=True)
         raise SystemExit(1) from None
     click.echo(f"OK{'' if language == LANGUAGES[0] else f' [{language}]'}: {bank.summary()}")
+    old = warnings(bank, date.today())
+    if old:
+        click.echo(
+            f"{len(old)} warning(s): sources to check again (none may be more than "
+            f"{MAX_AGE_MONTHS} months old):",
+            err=True,
+        )
+        for warning in old:
+            click.echo(f"  warning: {warning}", err=True)
 
 
 @bank_cli.command("fhir")

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from types import MappingProxyType
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 
 from .bank import UNSURE, Bank, Question, questions_in
+from .bank.freshness import last_reviewed, sources_of
 from .rules import Answer, Report, relevant_answers, truth
 from .words import N_, _
 
@@ -95,6 +97,22 @@ def local_date(moment: datetime, language: str = "en") -> str:
     if language == "en":
         return f"{moment.day} {moment:%B %Y}"
     return str(format_date(moment, "long", locale=language))
+
+
+def local_month(moment: date, language: str = "en") -> str:
+    """Return a month as people write it: December 2026, diciembre de 2026."""
+    return str(format_skeleton("yMMMM", moment, locale=language))
+
+
+def reviewed_month(language: str, *shown: Any) -> str:
+    """When a page's content was last reviewed, as a month in its language ("" if unknown).
+
+    Give it what the page shows: sources, findings, learn pages, helplines, or lists of them.
+    It is the oldest checked month of all their sources (freshness.last_reviewed): a page is
+    only as fresh as the least recently checked source behind it.
+    """
+    month = last_reviewed(sources_of(shown))
+    return local_month(month, language) if month else ""
 
 
 def summary_questions(bank: Bank) -> tuple[Question, ...]:

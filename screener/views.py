@@ -125,6 +125,7 @@ def page_context() -> dict[str, Any]:
         "emergency_line": get_bank().resources[region.emergency],
         "crisis_line": get_bank().resources[region.crisis],
         "local_lines": local_resources,
+        "reviewed_month": functools.partial(intake.reviewed_month, i18n.current()),
         "bank": get_bank(),
         "idle_time": duration(int(config["IDLE_MINUTES"])),
         "idle_left": answers.idle_left(session, int(config["IDLE_MINUTES"]) * 60),

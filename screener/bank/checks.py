@@ -7,6 +7,8 @@ audiences) and reads a condition by handing it to its operator's row in `conditi
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from types import MappingProxyType
 from typing import Any
 
@@ -24,6 +26,9 @@ from .model import (
     Text,
     TextList,
 )
+
+# A source's `checked`: the year and month someone last checked it, like 2026-12.
+CHECKED_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 def kind_of(value: Any) -> str:
@@ -154,12 +159,30 @@ class Checks:
         for i, item in enumerate(raw):
             place = f"{where}[{i}]"
             entry = self.mapping(item, place)
-            self.known_keys(entry, {"title", "url"}, place)
+            self.known_keys(entry, {"title", "url", "checked"}, place)
             url = self.string(entry.get("url"), f"{place}.url")
             if url and not url.startswith(("https://", "http://")):
                 self.problem(f"{place}.url", f"expected a web address, got {url!r}")
-            result.append(Source(self.string(entry.get("title"), f"{place}.title"), url))
+            checked = self.checked(entry["checked"], f"{place}.checked") if "checked" in entry else None
+            result.append(Source(self.string(entry.get("title"), f"{place}.title"), url, checked))
         return tuple(result)
+
+    def checked(self, value: Any, where: str) -> date | None:
+        """Read the month a source was last checked, written as a year and month: 2026-12."""
+        expected = "expected the year and month it was last checked, like 2026-12"
+        if isinstance(value, date):  # YAML reads 2026-12-04 as a date: the day is not kept
+            self.problem(where, f"{expected}, got a full date ({value.isoformat()}); write the month only")
+            return None
+        match = CHECKED_PATTERN.match(value) if isinstance(value, str) else None
+        if match is None:
+            shown = repr(value) if isinstance(value, (str, int, float)) else kind_of(value)
+            self.problem(where, f"{expected}, got {shown}")
+            return None
+        year, month = int(match[1]), int(match[2])
+        if not (1 <= month <= 12 and year >= 2000):
+            self.problem(where, f"{expected}, got {value!r} (no such month)")
+            return None
+        return date(year, month, 1)
 
     def audiences_of(self, value: Any, where: str) -> frozenset[str]:
         if value is None:

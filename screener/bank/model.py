@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from types import MappingProxyType
 from typing import Any
@@ -156,10 +157,17 @@ class ActionRef:
 
 @dataclass(frozen=True)
 class Source:
-    """Where a fact comes from."""
+    """Where a fact comes from, and the month someone last checked that it still says so.
+
+    `checked` is the first day of that month (questions.yaml gives the month only, as
+    `checked: 2026-12`); None when the bank does not say. `flask bank check` warns when it is
+    missing or old (screener/bank/freshness.py), and pages show the oldest of their sources'
+    dates as "Content last reviewed".
+    """
 
     title: str
     url: str
+    checked: date | None = None
 
 
 @dataclass(frozen=True)
