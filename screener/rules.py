@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .bank import UNSURE, ActionRef, Bank, Condition, Finding, Question, Resource, Section
+from .bank import LEVELS, UNSURE, ActionRef, Bank, Condition, Finding, Question, Resource, Section
 
 # The engine's words for answers and truth, and `truth` itself, live with the operators.
 from .bank.conditions import Answer as Answer
@@ -36,6 +36,7 @@ class FindingResult:
     explanation: str
     steps: tuple[str, ...]
     triggers: tuple[Trigger, ...]
+    lowered: bool = False  # the finding's `lower_when` holds: shown one level lower
 
     @property
     def id(self) -> str:
@@ -44,8 +45,13 @@ class FindingResult:
 
     @property
     def level(self) -> str:
-        """Return the finding's level."""
-        return self.finding.level
+        """Return the level shown: the finding's, or the next one down when lowered."""
+        return LEVELS[self.rank]
+
+    @property
+    def rank(self) -> int:
+        """Return the urgency rank shown (0 is the most urgent)."""
+        return self.finding.rank + self.lowered
 
 
 @dataclass(frozen=True)
@@ -229,6 +235,7 @@ def _result(finding: Finding, kept: Answers, audience: str, triggers: _Triggers)
         explanation=explanation,
         steps=steps,
         triggers=triggers(finding.when),
+        lowered=finding.lower_when is not None and truth(finding.lower_when, kept, triggers.memo) is True,
     )
 
 
@@ -283,7 +290,7 @@ def report_on(bank: Bank, kept: Answers, audience: str, continued: Iterable[str]
         for finding in bank.findings
         if audience in finding.audiences and truth(finding.when, kept, memo) is True
     ]
-    fired.sort(key=lambda result: result.finding.rank)  # stable: file order within a level
+    fired.sort(key=lambda result: result.rank)  # stable: file order within a level
     seen = set(continued)
     aftercare = tuple(
         AftercareResult(

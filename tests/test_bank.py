@@ -397,6 +397,11 @@ BROKEN_CRISIS: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
         "resources[0].in_language.es.url: expected an https:// address",
     ),
     (
+        "a lower level for a finding that is not urgent",
+        lambda d: d["findings"][0].update(lower_when={"answer": "urges", "is": "yes"}),
+        "findings[0].lower_when: only an urgent finding can be shown a level lower",
+    ),
+    (
         "an unknown way in",
         lambda d: d["resources"][0].update(in_language={"es": {"press": "2"}}),
         "resources[0].in_language.es: unknown key 'press'",

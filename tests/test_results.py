@@ -288,3 +288,27 @@ def test_a_worried_parent_is_told_of_craft_after_the_first_helplines(
     walker.client.post("/exit")
     walker.complete("self", {"craving": "yes"})
     assert "CRAFT" not in client.get("/results").get_data(as_text=True)
+
+
+def test_one_pill_at_a_party_weeks_ago_is_talk_soon_not_action_today() -> None:
+    """A rare use long past: the fake-pill facts, as "talk soon", and no "action today"."""
+    party = {
+        "what_used": ["street_pills"],
+        "takes_for_pain": "no",
+        "has_prescription": "no",
+        "how_long": "under_month",
+        "use_frequency": "less_often",
+        "last_use": "this_month",
+        "for_high": "yes",
+        "mixes_with": ["alcohol"],
+        "uses_alone": "no",
+        "has_naloxone": "no",
+    }
+    soup = results_page("self", party)
+    (card,) = [h for h in soup.select("main h2.care-card__heading") if "overdose" in h.get_text()]
+    assert card.select_one(".care-card__level").get_text(strip=True) == "Worth talking about soon", card
+    assert "action today" not in soup.select_one(".next-steps__meaning").get_text()
+    assert "One fake pill can be enough to kill" in soup.get_text()
+    daily = results_page("self", {**party, "use_frequency": "daily", "last_use": "today"})
+    (card,) = [h for h in daily.select("main h2.care-card__heading") if "overdose" in h.get_text()]
+    assert card.select_one(".care-card__level").get_text(strip=True).startswith("Urgent")

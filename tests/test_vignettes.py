@@ -272,6 +272,7 @@ class Person:
     say: tuple[str, ...] = ()
     never_say: tuple[str, ...] = ()
     why: dict[str, set[str]] = field(default_factory=dict)
+    levels: dict[str, str] = field(default_factory=dict)  # the level shown, by finding
 
 
 PAIN_PATIENT = {
@@ -762,6 +763,31 @@ PEOPLE: list[Person] = [
         must_not={"addiction_signs", "in_treatment"},
         say=("one fake pill can be enough to kill", "you use now and then. that does not make it safer"),
         never_say=("methadone or buprenorphine lowers the risk", "help you start, even today"),
+        levels={"overdose_risk": "talk_soon"},
+    ),
+    Person(
+        "court-referred client who took a friend's Percocet twice last year",
+        "counselor",
+        {
+            "what_used": ("rx_opioid",),
+            "takes_for_pain": "no",
+            "has_prescription": "no",
+            "how_long": "under_month",
+            "how_taken": ("none",),
+            "use_frequency": "not_past_month",
+            "last_use": "longer",
+            "others_pills": "yes",
+            "for_high": "no",
+            "mixes_with": ("alcohol",),
+            "uses_alone": "no",
+            "recent_break": ("none",),
+            "past_overdose": "no",
+            "has_naloxone": "no",
+            "risk_factors": ("own_past",),
+        },
+        must={"overdose_risk", "misuse_pattern"},
+        must_not={"addiction_signs"},
+        levels={"overdose_risk": "talk_soon"},
     ),
     Person(
         "man out of prison last week who has not used in a year",
@@ -780,6 +806,7 @@ PEOPLE: list[Person] = [
         },
         must={"overdose_risk", "injecting"},
         say=("the old dose can now kill", "help you start, even today"),
+        levels={"overdose_risk": "urgent"},
     ),
     Person(
         "counselor intake: daily fentanyl smoker",
@@ -820,6 +847,9 @@ def check_person(bank: Bank, person: Person) -> None:
         assert phrase.lower() not in words, f"says {phrase!r}"
     for result in report.findings:
         assert len(set(result.steps)) == len(result.steps), f"{result.id} repeats a step"
+    shown = {r.id: r.level for r in report.findings}
+    for finding_id, level in person.levels.items():
+        assert shown.get(finding_id) == level, f"{finding_id} shown as {shown.get(finding_id)}, not {level}"
     for finding_id, questions in person.why.items():
         (result,) = [r for r in report.findings if r.id == finding_id]
         assert {t.question_id for t in result.triggers} == questions

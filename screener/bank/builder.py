@@ -21,6 +21,7 @@ from .model import (
     Bank,
     BankError,
     Block,
+    Condition,
     Finding,
     LearnPage,
     Option,
@@ -275,6 +276,7 @@ class Builder(Resources):
                     "more",
                     "aftercare",
                     "actions",
+                    "lower_when",
                 },
                 where,
             )
@@ -327,6 +329,7 @@ class Builder(Resources):
                     ),
                     aftercare=self.build_aftercare(entry, level, audiences, where),
                     actions=self.build_actions(entry.get("actions"), f"{where}.actions"),
+                    lower_when=self.lower_when(entry, level, where),
                 )
             )
         return tuple(result)
@@ -339,6 +342,13 @@ class Builder(Resources):
         if value and level == "emergency":
             self.problem(f"{where}.interrupt", "an emergency always interrupts; leave this out")
         return bool(value)
+
+    def lower_when(self, entry: dict[str, Any], level: Any, where: str) -> Condition | None:
+        if "lower_when" not in entry:
+            return None
+        if level != "urgent":
+            self.problem(f"{where}.lower_when", "only an urgent finding can be shown a level lower")
+        return self.condition(entry["lower_when"], f"{where}.lower_when")
 
     def build_aftercare(
         self, entry: dict[str, Any], level: Any, audiences: frozenset[str], where: str

@@ -299,6 +299,9 @@ class Finding:
     aftercare: Aftercare | None = None
     # What the results page's "What to do next" asks for this pattern, most urgent first.
     actions: tuple[ActionRef, ...] = ()
+    # An urgent pattern shown one level lower ("talk soon") when this holds: what makes it
+    # urgent for most people is not so for this one (say, a rare use long past).
+    lower_when: Condition | None = None
 
     @property
     def rank(self) -> int:
@@ -421,7 +424,8 @@ class Bank:
             tuple((a.id, a.when, a.note_when) for a in self.areas),
             tuple((s.id, s.when, tuple(q.structure() for q in s.questions)) for s in self.sections),
             tuple(
-                (f.id, f.level, f.when, f.audiences, f.learn, f.resources, f.sources, f.ends, f.interrupt)
+                (f.id, f.level, f.when, f.lower_when, f.audiences, f.learn, f.resources, f.sources, f.ends)
+                + (f.interrupt,)
                 + tuple(p.when for p in f.parts)
                 for f in self.findings
             ),
