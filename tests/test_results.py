@@ -312,3 +312,21 @@ def test_one_pill_at_a_party_weeks_ago_is_talk_soon_not_action_today() -> None:
     daily = results_page("self", {**party, "use_frequency": "daily", "last_use": "today"})
     (card,) = [h for h in daily.select("main h2.care-card__heading") if "overdose" in h.get_text()]
     assert card.select_one(".care-card__level").get_text(strip=True).startswith("Urgent")
+
+
+@pytest.mark.parametrize(
+    ("region", "law"),
+    [
+        ("US", "Almost every US state has a Good Samaritan law"),
+        ("CA", "the Good Samaritan Drug Overdose Act can protect you"),
+        ("UK", None),  # no such law in the UK: nothing is said, never a US law with 999 in it
+    ],
+)
+def test_the_overdose_page_names_only_the_law_where_it_is_read(region: str, law: str | None) -> None:
+    page = make_app(REGION=region).test_client().get(now_url("overdose_now")).get_data(as_text=True)
+    main = BeautifulSoup(page, "html.parser").select_one("main")
+    body = " ".join(main.get_text(" ").split())
+    if law is None:
+        assert "Good Samaritan" not in body, body
+    else:
+        assert law in body, body[:400]
