@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from screener import bank as bank_module
-from screener.bank import BankError, load, parse, read_yaml
+from screener.bank import BankError, conditions, load, parse, read_yaml
 from screener.cli import bank_cli
 
 MINI = Path(__file__).with_name("mini_bank.yaml")
@@ -239,11 +239,22 @@ def test_summary_flags_are_optional_and_may_name_the_row() -> None:
     assert not bank.questions["urges"].summary
 
 
+def reasons_in(condition: Any) -> Iterator[str]:
+    """The questions a condition can list as reasons: not those under `not` or `given` (guards)."""
+    operator = conditions.BY_TYPE[type(condition)]
+    question = operator.reads(condition)
+    if question is not None:
+        yield question
+    elif operator.lists_answers:
+        for item in operator.items(condition):
+            yield from reasons_in(item)
+
+
 def test_how_often_and_when_last_never_make_a_pattern_fire() -> None:
-    """They shape what a pattern advises (the fact occasional_use), never whether it fires."""
+    """They shape what a pattern advises and guard it (someone who stopped), never make it fire."""
     bank = load()
-    used = {q for f in bank.findings for q in bank_module.questions_in(f.when)}
-    used |= {q for a in bank.areas for q in bank_module.questions_in(a.when)}
+    used = {q for f in bank.findings for q in reasons_in(f.when)}
+    used |= {q for a in bank.areas for q in reasons_in(a.when)}
     for qid in ("use_frequency", "last_use"):
         assert bank.questions[qid].summary and bank.questions[qid].audiences == {"self", "counselor"}
         assert qid not in used, f"{qid} makes a pattern fire"
