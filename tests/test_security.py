@@ -488,6 +488,12 @@ def test_active_use_does_not_renew_the_lifetime(
     page = client.get("/").get_data(as_text=True)
     assert "cleared 2 hours after a check starts" in page
     assert saved(client, app) is None  # no audience chosen
+    # The old creation time went with the answers: a new check is not cleared again at once.
+    walker.start("other")
+    page = client.get("/").get_data(as_text=True)
+    assert "cleared 2 hours after a check starts" not in page
+    assert "A check was started on this device" in page
+    assert saved(client, app) == answers.Saved("other")
 
 
 @pytest.mark.parametrize("how", ["clear", "exit"])
