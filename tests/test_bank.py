@@ -57,7 +57,40 @@ BROKEN: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     (
         "unknown option value",
         lambda d: d["findings"][0]["when"]["of"][1].update(**{"in": ["wrose"]}),
-        "findings[0].when.of[1].in: 'wrose' is not an option of question 'worse'",
+        "findings[0].when.of[1].in: 'wrose' is not an option of question 'worse' "
+        "(options: same, unsure, worse)",
+    ),
+    (
+        "an empty list of values",
+        lambda d: d["findings"][0]["when"]["of"][1].update(**{"in": []}),
+        "findings[0].when.of[1].in: expected at least one value",
+    ),
+    (
+        "a value that is not text",
+        lambda d: d["findings"][0]["when"]["of"][0].update(**{"is": 3}),
+        "findings[0].when.of[0].is: expected an option value, got int",
+    ),
+    (
+        "a problem under any keeps its place",
+        lambda d: d["findings"][0].update(
+            when={"any": [{"answered": "urges"}, {"answer": "urges", "is": "yse"}]}
+        ),
+        "findings[0].when.any[1].is: 'yse' is not an option of question 'urges'",
+    ),
+    (
+        "a problem under all keeps its place",
+        lambda d: d["findings"][0].update(when={"all": [{"answered": "nope"}]}),
+        "findings[0].when.all[0].answered: unknown question 'nope'",
+    ),
+    (
+        "a problem under not keeps its place",
+        lambda d: d["findings"][0].update(when={"not": {"answered": "nope"}}),
+        "findings[0].when.not.answered: unknown question 'nope'",
+    ),
+    (
+        "an empty any",
+        lambda d: d["findings"][0].update(when={"any": []}),
+        "findings[0].when.any: expected at least one condition",
     ),
     (
         "unknown operator",
@@ -128,6 +161,26 @@ BROKEN: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
         "at_least larger than its list",
         lambda d: d["findings"][0]["when"].update(at_least=3),
         "findings[0].when.at_least: expected a whole number from 1 to 2, got 3",
+    ),
+    (
+        "at_least true",
+        lambda d: d["findings"][0]["when"].update(at_least=True),
+        "findings[0].when.at_least: expected a whole number from 1 to 2, got True",
+    ),
+    (
+        "at_least as text",
+        lambda d: d["findings"][0]["when"].update(at_least="two"),
+        "findings[0].when.at_least: expected a whole number from 1 to 2, got 'two'",
+    ),
+    (
+        "at_least zero",
+        lambda d: d["findings"][0]["when"].update(at_least=0),
+        "findings[0].when.at_least: expected a whole number from 1 to 2, got 0",
+    ),
+    (
+        "at_least missing",
+        lambda d: d["findings"][0]["when"].update(at_least=None),
+        "findings[0].when.at_least: expected a whole number from 1 to 2, got None",
     ),
     (
         "two operators in one condition",
