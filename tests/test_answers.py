@@ -27,10 +27,10 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(time, "time", lambda: NOW)
 
 
-def saved_session(audience: str = "self", **extra: Any) -> dict[str, Any]:
+def saved_session(**extra: Any) -> dict[str, Any]:
     """A session as `save` writes it, then with some keys changed."""
     session: dict[str, Any] = {answers.LANGUAGE: 1}
-    answers.save(session, BANK, Saved(audience, {"overdose_signs_now": "no"}, {"overdose_now"}))
+    answers.save(session, BANK, Saved("self", {"overdose_signs_now": "no"}, {"overdose_now"}))
     session.update(extra)
     return session
 
@@ -112,7 +112,9 @@ def test_base36_writes_numbers_int_reads_back(number: int) -> None:
         "+1",
         "1_0",
         "....zzzzzz",  # a multi answer with bits past its options
+        "...." + answers._base36(1 | 1 << 9),  # a real first option, and one bit past the last
         "0." * 2100,  # longer than any real cookie
+        "0" + "." * 4096,  # one character too many
     ],
 )
 def test_what_does_not_fit_the_bank_is_dropped(text: Any) -> None:
@@ -202,12 +204,12 @@ def test_clear_forgets_everything_but_the_language(language: int | None) -> None
         ({}, 0, None),
         ({}, IDLE, None),  # exactly at the idle limit: still kept
         ({}, IDLE + 1, "idle"),
-        ({answers.LAST_SEEN: NOW + 10}, 0, "idle"),  # seen in the future
+        ({answers.LAST_SEEN: NOW + 1}, 0, "idle"),  # seen in the future
         ({answers.LAST_SEEN: "soon"}, 0, "idle"),
         ({answers.FINGERPRINT: "0000"}, 0, "changed"),
         ({answers.CREATED: NOW - LIFETIME, answers.LAST_SEEN: NOW}, 0, None),
         ({answers.CREATED: NOW - LIFETIME - 1, answers.LAST_SEEN: NOW}, 0, "lifetime"),
-        ({answers.CREATED: NOW + 10}, 0, "lifetime"),  # created in the future
+        ({answers.CREATED: NOW + 1}, 0, "lifetime"),  # created in the future
         ({answers.CREATED: "then"}, 0, "lifetime"),
         ({answers.PAUSED: 1}, IDLE + 1, None),  # on a "what to do now" page: no idle limit
         ({answers.PAUSED: 1, answers.CREATED: NOW - LIFETIME - 1}, 0, "lifetime"),
@@ -306,7 +308,7 @@ def test_a_failed_post_is_shown_once_on_its_own_page() -> None:
 
 def test_a_failed_post_keeps_several_ticks_of_a_multi_question() -> None:
     page_id, questions = page(1)
-    ticked = [o.value for o in questions[0].all_options[1:4]]
+    ticked = [o.value for o in questions[0].all_options[1:7]]  # a mask of two base-36 digits
     session: dict[str, Any] = {}
     answers.keep_form_errors(session, page_id, questions, MultiDict({questions[0].id: ticked}), False)
     kept = answers.take_form_errors(session, page_id, questions)

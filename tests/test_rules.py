@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from screener.bank import AllOf, Answered, AnswerIs, AnyOf, AtLeast, Bank, Given, Not, load, parse, read_yaml
-from screener.rules import evaluate, relevant_answers, truth, visible_sections
+from screener.rules import due_interrupts, evaluate, relevant_answers, truth, visible_sections
 
 MINI = load(Path(__file__).with_name("mini_bank.yaml"))
 MINI_TEXT = Path(__file__).with_name("mini_bank.yaml").read_text(encoding="utf-8")
@@ -181,3 +181,20 @@ def test_an_ending_stops_the_questions_and_drops_later_answers() -> None:
         "first",
         "second",
     ]
+
+
+def test_findings_come_most_urgent_first_then_in_file_order() -> None:
+    urges = {"answer": "urges", "is": "yes"}
+    bank = mini_with(id="urgent_one", level="urgent", when=urges)
+    assert [f.id for f in bank.findings] == ["craving_found", "urgent_one"]  # the file's order
+    report = evaluate(bank, CRAVING, "self")
+    assert [r.id for r in report.findings] == ["urgent_one", "craving_found"]
+    also = mini_with(id="also_soon", level="talk_soon", when=urges)
+    assert [r.id for r in evaluate(also, CRAVING, "self").findings] == ["craving_found", "also_soon"]
+
+
+def test_an_unknown_audience_is_refused_before_anything_is_evaluated() -> None:
+    with pytest.raises(ValueError, match="unknown audience 'parent'"):
+        evaluate(MINI, CRAVING, "parent")
+    with pytest.raises(ValueError, match="unknown audience 'parent'"):
+        due_interrupts(MINI, CRAVING, "parent")
