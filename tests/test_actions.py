@@ -304,6 +304,12 @@ def test_a_finding_can_name_a_fact_and_its_answers_show() -> None:
             _with_facts({**URGES, "means": "typo"}, when={"fact": "has_urges"}),
             "facts[0]: unknown key 'means'",
         ),
+        (  # a broken condition in a fact a rule uses: still a located problem, never a crash
+            _with_facts(
+                {**URGES, "when": {"answer": "urges", "is": "yes", "in": ["yes"]}}, when={"fact": "has_urges"}
+            ),
+            "facts[0].when: use {answer: ID, is: VALUE} or {answer: ID, in: [VALUES]}",
+        ),
         (
             _with_facts(
                 {"id": "first_fact", "meaning": "m", "when": {"fact": "second_fact"}},
@@ -328,6 +334,7 @@ def test_a_finding_can_name_a_fact_and_its_answers_show() -> None:
         "unknown",
         "unknown among others",
         "unknown key",
+        "a broken condition",
         "a later fact",
         "itself (a circle)",
         "unused",
