@@ -292,7 +292,24 @@ def test_a_finding_can_name_a_fact_and_its_answers_show() -> None:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (_with_facts(when={"fact": "nowhere"}), "findings[0].when.fact: unknown fact 'nowhere'"),
+        (
+            _with_facts(when={"fact": "nowhere"}),
+            "findings[0].when.fact: unknown fact 'nowhere' (known here: none yet)",
+        ),
+        (
+            _with_facts(URGES, when={"any": [{"fact": "has_urges"}, {"fact": "nowhere"}]}),
+            "findings[0].when.any[1].fact: unknown fact 'nowhere' (known here: has_urges)",
+        ),
+        (
+            _with_facts({**URGES, "means": "typo"}, when={"fact": "has_urges"}),
+            "facts[0]: unknown key 'means'",
+        ),
+        (  # a broken condition in a fact a rule uses: still a located problem, never a crash
+            _with_facts(
+                {**URGES, "when": {"answer": "urges", "is": "yes", "in": ["yes"]}}, when={"fact": "has_urges"}
+            ),
+            "facts[0].when: use {answer: ID, is: VALUE} or {answer: ID, in: [VALUES]}",
+        ),
         (
             _with_facts(
                 {"id": "first_fact", "meaning": "m", "when": {"fact": "second_fact"}},
@@ -313,7 +330,16 @@ def test_a_finding_can_name_a_fact_and_its_answers_show() -> None:
             "facts[0].meaning",
         ),
     ],
-    ids=["unknown", "a later fact", "itself (a circle)", "unused", "no meaning"],
+    ids=[
+        "unknown",
+        "unknown among others",
+        "unknown key",
+        "a broken condition",
+        "a later fact",
+        "itself (a circle)",
+        "unused",
+        "no meaning",
+    ],
 )
 def test_a_bad_fact_is_named_at_its_place(data: dict[str, Any], message: str) -> None:
     with pytest.raises(BankError) as caught:
@@ -321,14 +347,20 @@ def test_a_bad_fact_is_named_at_its_place(data: dict[str, Any], message: str) ->
     assert any(problem.startswith(message) for problem in caught.value.problems), caught.value.problems
 
 
-def test_an_unknown_action_is_named_at_its_place() -> None:
+@pytest.mark.parametrize(
+    ("action", "message"),
+    [
+        ({"do": "dance"}, "findings[0].actions[1].do: unknown action 'dance'"),
+        ({"do": "talk", "whne": {"answered": "urges"}}, "findings[0].actions[1]: unknown key 'whne'"),
+        ({"do": "talk", "unless": {"answered": "nope"}}, "findings[0].actions[1].unless.answered: unknown"),
+    ],
+)
+def test_an_unknown_action_is_named_at_its_place(action: dict[str, Any], message: str) -> None:
     data = copy.deepcopy(mini())
-    data["findings"][0]["actions"] = ["talk", {"do": "dance"}]
+    data["findings"][0]["actions"] = ["talk", action]
     with pytest.raises(BankError) as caught:
         parse(data)
-    assert any(
-        p.startswith("findings[0].actions[1].do: unknown action 'dance'") for p in caught.value.problems
-    )
+    assert any(p.startswith(message) for p in caught.value.problems), caught.value.problems
 
 
 def test_every_action_key_has_words_for_some_audience() -> None:

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from screener import bank as bank_module
-from screener.bank import BankError, conditions, load, parse, read_yaml
+from screener.bank import AtLeast, BankError, conditions, load, parse, read_yaml
 from screener.cli import bank_cli
 
 MINI = Path(__file__).with_name("mini_bank.yaml")
@@ -57,7 +57,40 @@ BROKEN: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     (
         "unknown option value",
         lambda d: d["findings"][0]["when"]["of"][1].update(**{"in": ["wrose"]}),
-        "findings[0].when.of[1].in: 'wrose' is not an option of question 'worse'",
+        "findings[0].when.of[1].in: 'wrose' is not an option of question 'worse' "
+        "(options: same, unsure, worse)",
+    ),
+    (
+        "an empty list of values",
+        lambda d: d["findings"][0]["when"]["of"][1].update(**{"in": []}),
+        "findings[0].when.of[1].in: expected at least one value",
+    ),
+    (
+        "a value that is not text",
+        lambda d: d["findings"][0]["when"]["of"][0].update(**{"is": 3}),
+        "findings[0].when.of[0].is: expected an option value, got int",
+    ),
+    (
+        "a problem under any keeps its place",
+        lambda d: d["findings"][0].update(
+            when={"any": [{"answered": "urges"}, {"answer": "urges", "is": "yse"}]}
+        ),
+        "findings[0].when.any[1].is: 'yse' is not an option of question 'urges'",
+    ),
+    (
+        "a problem under all keeps its place",
+        lambda d: d["findings"][0].update(when={"all": [{"answered": "nope"}]}),
+        "findings[0].when.all[0].answered: unknown question 'nope'",
+    ),
+    (
+        "a problem under not keeps its place",
+        lambda d: d["findings"][0].update(when={"not": {"answered": "nope"}}),
+        "findings[0].when.not.answered: unknown question 'nope'",
+    ),
+    (
+        "an empty any",
+        lambda d: d["findings"][0].update(when={"any": []}),
+        "findings[0].when.any: expected at least one condition",
     ),
     (
         "unknown operator",
@@ -128,6 +161,26 @@ BROKEN: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
         "at_least larger than its list",
         lambda d: d["findings"][0]["when"].update(at_least=3),
         "findings[0].when.at_least: expected a whole number from 1 to 2, got 3",
+    ),
+    (
+        "at_least true",
+        lambda d: d["findings"][0]["when"].update(at_least=True),
+        "findings[0].when.at_least: expected a whole number from 1 to 2, got True",
+    ),
+    (
+        "at_least as text",
+        lambda d: d["findings"][0]["when"].update(at_least="two"),
+        "findings[0].when.at_least: expected a whole number from 1 to 2, got 'two'",
+    ),
+    (
+        "at_least zero",
+        lambda d: d["findings"][0]["when"].update(at_least=0),
+        "findings[0].when.at_least: expected a whole number from 1 to 2, got 0",
+    ),
+    (
+        "at_least missing",
+        lambda d: d["findings"][0]["when"].update(at_least=None),
+        "findings[0].when.at_least: expected a whole number from 1 to 2, got None",
     ),
     (
         "two operators in one condition",
@@ -215,6 +268,21 @@ BROKEN: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
         "areas[0].note_when.answered: unknown question 'for_pian'",
     ),
     (
+        "an unknown key at the top level",
+        lambda d: d.update(facst=[]),
+        "(top level): unknown key 'facst'",
+    ),
+    (
+        "version zero",
+        lambda d: d.update(version=0),
+        "version: expected a whole number of 1 or more, got 0",
+    ),
+    (
+        "version true",
+        lambda d: d.update(version=True),
+        "version: expected a whole number of 1 or more, got True",
+    ),
+    (
         "not a mapping at all",
         lambda d: d.clear() or d.update(version="one"),
         "version: expected a whole number of 1 or more, got 'one'",
@@ -274,6 +342,39 @@ def test_a_broken_bank_names_the_problem_and_its_place(change: Callable[..., Non
     with pytest.raises(BankError) as caught:
         parse(mutate(change))
     assert any(problem.startswith(message) for problem in caught.value.problems), caught.value.problems
+
+
+def test_at_least_may_ask_for_every_item_of_its_list() -> None:
+    bank = parse(mutate(lambda d: d["findings"][0]["when"].update(at_least=2)))
+    assert bank.findings[0].when == AtLeast(2, bank.findings[0].when.items)
+
+
+def test_one_wrong_value_is_one_problem() -> None:
+    with pytest.raises(BankError) as caught:
+        parse(mutate(lambda d: d["findings"][0]["when"]["of"][0].update(**{"is": 3})))
+    assert caught.value.problems == ["findings[0].when.of[0].is: expected an option value, got int"]
+
+
+@pytest.mark.parametrize("where", ["section", "question", "finding", "area", "part"])
+def test_an_answer_condition_with_is_and_in_is_named_wherever_it_is(where: str) -> None:
+    both = {"answer": "for_pain", "is": "yes", "in": ["yes"]}
+
+    def change(d: dict[str, Any]) -> None:
+        if where == "section":
+            section(d, 1)["when"] = both
+        elif where == "question":
+            section(d, 1)["questions"][0]["when"] = both
+        elif where == "finding":
+            d["findings"][0]["when"] = both
+        elif where == "area":
+            d["areas"][0]["when"] = both
+        else:
+            d["findings"][0]["parts"] = [{"when": both, "explanation": "More."}]
+
+    with pytest.raises(BankError) as caught:
+        parse(mutate(change))
+    assert len(caught.value.problems) == 1, caught.value.problems
+    assert "use {answer: ID, is: VALUE} or {answer: ID, in: [VALUES]}" in caught.value.problems[0]
 
 
 def test_every_problem_is_listed_not_just_the_first() -> None:

