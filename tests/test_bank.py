@@ -494,6 +494,21 @@ BROKEN_CRISIS: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
         "resources[0].sms: expected a number to text",
     ),
     (
+        "an unknown key on a helpline",
+        lambda d: d["resources"][0].update(fax="555"),
+        "resources[0]: unknown key 'fax'",
+    ),
+    (
+        "a helpline with no way to reach it",
+        lambda d: [d["resources"][0].pop(k, None) for k in ("phone", "url", "text", "sms")],
+        "resources[0]: a resource needs a phone, text, sms or url",
+    ),
+    (
+        "a helpline in an unknown region",
+        lambda d: d["resources"][0].update(region="FR"),
+        "resources[0].region: unknown region 'FR'",
+    ),
+    (
         "a way in for a language that is not a language code",
         lambda d: d["resources"][0].update(in_language={"Spanish": {"sms_body": "AYUDA"}}),
         "resources[0].in_language.Spanish: expected a two-letter language code",
