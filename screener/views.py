@@ -20,6 +20,8 @@ from flask import (
     url_for,
 )
 from flask_wtf import FlaskForm
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
@@ -98,9 +100,13 @@ EMERGENCY_IN_TEXT = re.compile(r"\b911\b")
 
 
 @bp.app_template_filter("here")
-def here(text: str) -> str:
+@pass_context
+def here(context: Context, text: str) -> str:
     """Say the deployment region's emergency number where the bank's words say 911."""
-    phone = get_bank().resources[get_region().emergency].phone
+    # A results page says it some 70 times: the page's own line, else (in a macro imported
+    # without the page's context) the region's, looked up.
+    line = context.get("emergency_line") or get_bank().resources[get_region().emergency]
+    phone = line.phone
     return text if phone == "911" else EMERGENCY_IN_TEXT.sub(phone, text)
 
 
