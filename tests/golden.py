@@ -15,6 +15,8 @@ To see what changed, dump the texts of both versions and compare them:
     .venv/bin/python -m tests.golden --dump /tmp/after     # on this checkout
     (the same on the old checkout into /tmp/before)
     diff -r /tmp/before /tmp/after
+
+`--dump-html DIR` writes each page's HTML instead, to check that markup stays the same too.
 """
 
 from __future__ import annotations
@@ -95,8 +97,8 @@ def _apps() -> dict[str, Flask]:
     return made
 
 
-def render_all() -> dict[str, str]:
-    """Return every page's text, keyed "name | language | page"."""
+def render_all(text: bool = True) -> dict[str, str]:
+    """Return every page's text (or its HTML), keyed "name | language | page"."""
     apps = _apps()
     texts: dict[str, str] = {}
     started = keeping.started
@@ -126,7 +128,8 @@ def render_all() -> dict[str, str]:
                     if response.status_code != 200:
                         texts[key] = f"{response.status_code} {response.location}\n"
                     else:
-                        texts[key] = page_text(response.get_data(as_text=True))
+                        html = response.get_data(as_text=True)
+                        texts[key] = page_text(html) if text else html
     return texts
 
 
@@ -135,13 +138,13 @@ def digest(text: str) -> str:
 
 
 def main(argv: list[str]) -> None:
-    texts = render_all()
+    texts = render_all(text=argv[:1] != ["--dump-html"])
     if argv[:1] == ["--write"]:
         GOLDEN.write_text(
             json.dumps({k: digest(v) for k, v in texts.items()}, indent=1, ensure_ascii=False) + "\n"
         )
         print(f"wrote {len(texts)} pages to {GOLDEN}")
-    elif argv[:1] == ["--dump"] and len(argv) == 2:
+    elif argv[:1] in (["--dump"], ["--dump-html"]) and len(argv) == 2:
         out = Path(argv[1])
         out.mkdir(parents=True, exist_ok=True)
         for key, text in texts.items():

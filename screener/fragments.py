@@ -1,0 +1,35 @@
+"""Parts of pages that depend on no one's answers, rendered once per language (issue 26).
+
+A helpline's card (its name, how to reach it, what happens, hours, languages and cost) reads the
+same on every page that shows it, for everyone in the deployment's region: the first page to show
+it in a language renders it, and every later page puts that copy in place. Only the bank's own
+objects are keys; nothing a person answered is kept.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from markupsafe import Markup
+
+from . import i18n
+from .bank import Resource
+
+
+def install(app: Flask) -> None:
+    """Give templates `card_head`, the answer-free part of `resource_card` in macros.html."""
+    # (language, the resource object's identity, heading level, short address) -> the resource
+    # (kept, so its identity is never reused) and its rendered card
+    cards: dict[tuple[str, int, int, bool], tuple[Resource, Markup]] = {}
+
+    def card_head(resource: Resource, heading_level: Any = 3, short_url: Any = False) -> Markup:
+        key = (i18n.current(), id(resource), int(heading_level), bool(short_url))
+        kept = cards.get(key)
+        if kept is None:
+            macros = app.jinja_env.get_template("macros.html").module
+            html = Markup(macros.resource_card_head(resource, heading_level, short_url))  # type: ignore[attr-defined]
+            kept = cards[key] = (resource, html)
+        return kept[1]
+
+    app.jinja_env.globals["card_head"] = card_head
