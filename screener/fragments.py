@@ -1,13 +1,15 @@
 """Parts of pages that depend on no one's answers, rendered once per language (issue 26).
 
 A helpline's card (its name, how to reach it, what happens, hours, languages and cost) reads the
-same on every page that shows it, for everyone in the deployment's region: the first page to show
-it in a language renders it, and every later page puts that copy in place. Only the bank's own
-objects are keys; nothing a person answered is kept.
+same on every page that shows it, for everyone in the deployment's region, and so does the link to
+a page's source number N: the first page to show one in a language renders it, and every later
+page puts that copy in place. Only the bank's own objects and small numbers are keys; nothing a
+person answered is kept.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask import Flask
@@ -32,4 +34,19 @@ def install(app: Flask) -> None:
             kept = cards[key] = (resource, html)
         return kept[1]
 
-    app.jinja_env.globals["card_head"] = card_head
+    # (language, number) -> the link to the page's source with that number
+    links: dict[tuple[str, int], Markup] = {}
+
+    def source_links(numbers: Iterable[int]) -> Markup:
+        """The links to a page's numbered sources, one space between each."""
+        language = i18n.current()
+        made = []
+        for number in numbers:
+            link = links.get((language, number))
+            if link is None:
+                macros = app.jinja_env.get_template("macros.html").module
+                link = links[language, number] = Markup(macros.source_link(number))  # type: ignore[attr-defined]
+            made.append(link)
+        return Markup(" ").join(made)
+
+    app.jinja_env.globals.update(card_head=card_head, source_links=source_links)
