@@ -9,18 +9,36 @@ person answered is kept.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 
-from . import i18n
+from . import i18n, regions
 from .bank import Resource
+
+EMERGENCY_IN_TEXT = re.compile(r"\b911\b")
+
+
+@pass_context
+def here(context: Context, text: str) -> str:
+    """Say the deployment region's emergency number where the bank's words say 911."""
+    # A results page says it some 70 times: the page's own line, else (in a macro imported
+    # without the page's context) the region's, looked up.
+    line = context.get("emergency_line")
+    if line is None:
+        line = i18n.bank().resources[regions.REGIONS[current_app.config["REGION"]].emergency]
+    phone = line.phone
+    return text if phone == "911" else EMERGENCY_IN_TEXT.sub(phone, text)
 
 
 def install(app: Flask) -> None:
-    """Give templates `card_head`, the answer-free part of `resource_card` in macros.html."""
+    """Give templates `card_head` (the answer-free part of `resource_card` in macros.html),
+    `source_links` and the `here` filter."""
     # (language, the resource object's identity, heading level, short address) -> the resource
     # (kept, so its identity is never reused) and its rendered card
     cards: dict[tuple[str, int, int, bool], tuple[Resource, Markup]] = {}
@@ -50,3 +68,4 @@ def install(app: Flask) -> None:
         return Markup(" ").join(made)
 
     app.jinja_env.globals.update(card_head=card_head, source_links=source_links)
+    app.jinja_env.filters["here"] = here

@@ -20,8 +20,6 @@ from flask import (
     url_for,
 )
 from flask_wtf import FlaskForm
-from jinja2 import pass_context
-from jinja2.runtime import Context
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
@@ -94,20 +92,6 @@ def call_links(text: str) -> Markup:
             lambda number: f'<a href="{tel_uri(number.group(0))}">{number.group(0)}</a>', str(escape(text))
         )
     )
-
-
-EMERGENCY_IN_TEXT = re.compile(r"\b911\b")
-
-
-@bp.app_template_filter("here")
-@pass_context
-def here(context: Context, text: str) -> str:
-    """Say the deployment region's emergency number where the bank's words say 911."""
-    # A results page says it some 70 times: the page's own line, else (in a macro imported
-    # without the page's context) the region's, looked up.
-    line = context.get("emergency_line") or get_bank().resources[get_region().emergency]
-    phone = line.phone
-    return text if phone == "911" else EMERGENCY_IN_TEXT.sub(phone, text)
 
 
 def get_region() -> regions.Region:
