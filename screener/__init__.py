@@ -13,7 +13,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import bank as bank_module
-from . import errors, i18n, intake, paths, regions, security, urls
+from . import errors, fragments, i18n, intake, paths, regions, security, urls
 from .bank.i18n import load_languages
 from .forms import FormClasses
 from .keys import key_list
@@ -130,6 +130,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     i18n.install(app, translation_problems)
     security.install(app)
     urls.install(app, app.extensions["bank"])
+    fragments.install(app)
     csrf.init_app(app)
     # Imported for what importing does: counselor adds its routes to views.bp.
     from . import counselor, health, views  # noqa: F401

@@ -94,16 +94,6 @@ def call_links(text: str) -> Markup:
     )
 
 
-EMERGENCY_IN_TEXT = re.compile(r"\b911\b")
-
-
-@bp.app_template_filter("here")
-def here(text: str) -> str:
-    """Say the deployment region's emergency number where the bank's words say 911."""
-    phone = get_bank().resources[get_region().emergency].phone
-    return text if phone == "911" else EMERGENCY_IN_TEXT.sub(phone, text)
-
-
 def get_region() -> regions.Region:
     """Return the region the site is deployed for (checked at start-up)."""
     return regions.REGIONS[current_app.config["REGION"]]

@@ -23,7 +23,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
-from screener import answers, create_app, rules
+from screener import answers, create_app, i18n, rules
 from screener.bank import Bank
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,8 +101,9 @@ def heavy_answers(bank: Bank, audience: str) -> dict[str, Any]:
     return rules.relevant_answers(bank, raw, audience)
 
 
-def cookies(secret: str) -> tuple[str, str, str]:
-    """Return a question page with a real session, and the session cookies for it and results."""
+def cookies(secret: str) -> tuple[str, str, str, str]:
+    """Return a question page with a real session, and the session cookies for it and results
+    (in English, then in Spanish)."""
     app = create_app({"TESTING": True, "SECRET_KEY": secret, "SESSION_COOKIE_SECURE": False})
     bank: Bank = app.extensions["bank"]
     everything = heavy_answers(bank, "self")
@@ -111,14 +112,15 @@ def cookies(secret: str) -> tuple[str, str, str]:
     earlier = {q.id: everything[q.id] for _, questions in steps[:middle] for q in questions}
     acknowledged = {f.id for f in bank.findings if f.level == "emergency"}
     made = []
-    for given in (earlier, everything):
+    for given, language in ((earlier, "en"), (everything, "en"), (everything, "es")):
         client = app.test_client()
         with client.session_transaction() as session:
             answers.save(session, bank, answers.Saved("self", dict(given), set(acknowledged)))
+            session[answers.LANGUAGE] = i18n.LANGUAGES.index(language)
         cookie = client.get_cookie("screener")
         assert cookie is not None
         made.append(f"screener={cookie.value}")
-    return f"/questions/{steps[middle][0].id}", made[0], made[1]
+    return f"/questions/{steps[middle][0].id}", made[0], made[1], made[2]
 
 
 def check(url: str, cookie: str | None) -> None:
@@ -163,12 +165,13 @@ def main(argv: list[str]) -> None:
     secret = secrets.token_hex(32)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SCREENER_", "FLASK_"))}
     env.update(SCREENER_SECRET_KEY=secret, SCREENER_SESSION_COOKIE_SECURE="false")
-    question, early, full = cookies(secret)
+    question, early, full, full_es = cookies(secret)
     pages = [
         ("bare Flask hello", None, None),
         ("start page", "/", None),
         ("question page", question, early),
         ("results (heavy)", "/results", full),
+        ("results, Spanish", "/results", full_es),
     ]
     with ExitStack() as stack:
         hello, hello_pid = stack.enter_context(gunicorn("hello:app", env))

@@ -36,7 +36,8 @@ class Operator:
     spellings: tuple[str, ...]
     type: type
     build: Callable[[Checks, dict[str, Any], str], Condition]
-    evaluate: Callable[[Any, Answers, Memo | None], Truth]
+    # Compiles a condition into a function of the answers, with three-valued logic.
+    compile: Callable[[Any], Compiled]
     # The conditions it holds (none for one that reads a question itself).
     items: Callable[[Any], tuple[Condition, ...]]
     # The question it reads itself, if any.
@@ -129,58 +130,119 @@ def _build_fact(checks: Checks, raw: dict[str, Any], where: str) -> Condition:
     return IsFact(fact.id, fact.when)
 
 
-# --- three-valued evaluation ----------------------------------------------------------
+# --- three-valued evaluation, compiled -----------------------------------------------
+# Each operator compiles a condition, once, into a plain function of the answers (and the memo
+# of one evaluation). A compiled condition calls its items' compiled functions directly; only a
+# fact (shared by many rules) and the condition `truth` is asked about keep their result in the
+# memo. Every function is pure, so stopping at the first True or False changes no result.
+
+Compiled = Callable[[Answers, Memo | None], Truth]
 
 
-def _answer_is(condition: AnswerIs, answers: Answers, _memo: Memo | None) -> Truth:
-    answer = answers.get(condition.question)
-    if answer is None:
-        return False
-    chosen = answer if isinstance(answer, tuple) else (answer,)
-    if condition.values.intersection(chosen):
-        return True
-    if UNSURE in chosen:
-        return None
-    return False
+def _compile_answer_is(condition: AnswerIs) -> Compiled:
+    question, values = condition.question, condition.values
+
+    def answer_is(answers: Answers, _memo: Memo | None) -> Truth:
+        answer = answers.get(question)
+        if answer is None:
+            return False
+        if isinstance(answer, tuple):
+            if not values.isdisjoint(answer):
+                return True
+            return None if UNSURE in answer else False
+        if answer in values:
+            return True
+        return None if answer == UNSURE else False
+
+    return answer_is
 
 
-def _answered(condition: Answered, answers: Answers, _memo: Memo | None) -> Truth:
-    return condition.question in answers
+def _compile_answered(condition: Answered) -> Compiled:
+    question = condition.question
+
+    def answered(answers: Answers, _memo: Memo | None) -> Truth:
+        return question in answers
+
+    return answered
 
 
-def _any(condition: AnyOf, answers: Answers, memo: Memo | None) -> Truth:
-    results = [truth(item, answers, memo) for item in condition.items]
-    if True in results:
-        return True
-    return None if None in results else False
+def _compile_any(condition: AnyOf) -> Compiled:
+    items = tuple(compiled(item) for item in condition.items)
+
+    def any_of(answers: Answers, memo: Memo | None) -> Truth:
+        unknown = False
+        for item in items:
+            result = item(answers, memo)
+            if result is True:
+                return True
+            if result is None:
+                unknown = True
+        return None if unknown else False
+
+    return any_of
 
 
-def _all(condition: AllOf, answers: Answers, memo: Memo | None) -> Truth:
-    results = [truth(item, answers, memo) for item in condition.items]
-    if False in results:
-        return False
-    return None if None in results else True
+def _compile_all(condition: AllOf) -> Compiled:
+    items = tuple(compiled(item) for item in condition.items)
+
+    def all_of(answers: Answers, memo: Memo | None) -> Truth:
+        unknown = False
+        for item in items:
+            result = item(answers, memo)
+            if result is False:
+                return False
+            if result is None:
+                unknown = True
+        return None if unknown else True
+
+    return all_of
 
 
-def _not(condition: Not, answers: Answers, memo: Memo | None) -> Truth:
-    result = truth(condition.item, answers, memo)
-    return None if result is None else not result
+def _compile_not(condition: Not) -> Compiled:
+    item = compiled(condition.item)
+
+    def not_(answers: Answers, memo: Memo | None) -> Truth:
+        result = item(answers, memo)
+        return None if result is None else not result
+
+    return not_
 
 
-def _given(condition: Given, answers: Answers, memo: Memo | None) -> Truth:
-    return truth(condition.item, answers, memo)
+def _compile_given(condition: Given) -> Compiled:
+    return compiled(condition.item)
 
 
-def _at_least(condition: AtLeast, answers: Answers, memo: Memo | None) -> Truth:
-    results = [truth(item, answers, memo) for item in condition.items]
-    true, unknown = results.count(True), results.count(None)
-    if true >= condition.count:
-        return True
-    return None if true + unknown >= condition.count else False
+def _compile_at_least(condition: AtLeast) -> Compiled:
+    items, count = tuple(compiled(item) for item in condition.items), condition.count
+
+    def at_least(answers: Answers, memo: Memo | None) -> Truth:
+        true = unknown = 0
+        for item in items:
+            result = item(answers, memo)
+            if result is True:
+                true += 1
+                if true >= count:
+                    return True
+            elif result is None:
+                unknown += 1
+        return None if true + unknown >= count else False
+
+    return at_least
 
 
-def _is_fact(condition: IsFact, answers: Answers, memo: Memo | None) -> Truth:
-    return truth(condition.item, answers, memo)
+def _compile_is_fact(condition: IsFact) -> Compiled:
+    # Every rule that names the fact holds the same `item`: its truth is kept by that identity.
+    shared, key = compiled(condition.item), id(condition.item)
+
+    def is_fact(answers: Answers, memo: Memo | None) -> Truth:
+        if memo is None:
+            return shared(answers, None)
+        if key in memo:
+            return memo[key]
+        result = memo[key] = shared(answers, memo)
+        return result
+
+    return is_fact
 
 
 # --- the table ------------------------------------------------------------------------
@@ -211,22 +273,34 @@ OPERATORS: tuple[Operator, ...] = (
         ("answer+is", "answer+in"),
         AnswerIs,
         _build_answer,
-        _answer_is,
+        _compile_answer_is,
         _no_items,
         _its_question,
         lists_answers=True,
     ),
     Operator(
-        ("answered",), Answered, _build_answered, _answered, _no_items, _its_question, lists_answers=True
+        ("answered",),
+        Answered,
+        _build_answered,
+        _compile_answered,
+        _no_items,
+        _its_question,
+        lists_answers=True,
     ),
-    Operator(("any",), AnyOf, _build_any, _any, _its_items, _no_question, lists_answers=True),
-    Operator(("all",), AllOf, _build_all, _all, _its_items, _no_question, lists_answers=True),
-    Operator(("not",), Not, _build_not, _not, _its_item, _no_question, lists_answers=False),
-    Operator(("given",), Given, _build_given, _given, _its_item, _no_question, lists_answers=False),
+    Operator(("any",), AnyOf, _build_any, _compile_any, _its_items, _no_question, lists_answers=True),
+    Operator(("all",), AllOf, _build_all, _compile_all, _its_items, _no_question, lists_answers=True),
+    Operator(("not",), Not, _build_not, _compile_not, _its_item, _no_question, lists_answers=False),
+    Operator(("given",), Given, _build_given, _compile_given, _its_item, _no_question, lists_answers=False),
     Operator(
-        ("at_least",), AtLeast, _build_at_least, _at_least, _its_items, _no_question, lists_answers=True
+        ("at_least",),
+        AtLeast,
+        _build_at_least,
+        _compile_at_least,
+        _its_items,
+        _no_question,
+        lists_answers=True,
     ),
-    Operator(("fact",), IsFact, _build_fact, _is_fact, _its_item, _no_question, lists_answers=True),
+    Operator(("fact",), IsFact, _build_fact, _compile_is_fact, _its_item, _no_question, lists_answers=True),
 )
 # The YAML key that names each operator ({answer: ID, is/in: ...} is keyed by "answer").
 BY_KEY: Mapping[str, Operator] = MappingProxyType({op.spellings[0].split("+")[0]: op for op in OPERATORS})
@@ -239,13 +313,28 @@ def truth(condition: Condition, answers: Answers, memo: Memo | None = None) -> T
 
     `memo` keeps each result for one set of answers; never share it across answer sets.
     """
-    evaluate = BY_TYPE[type(condition)].evaluate
     if memo is None:
-        return evaluate(condition, answers, None)
+        return compiled(condition)(answers, None)
     key = id(condition)
     if key not in memo:
-        memo[key] = evaluate(condition, answers, memo)
+        memo[key] = compiled(condition)(answers, memo)
     return memo[key]
+
+
+# Where a condition keeps its compiled function (the conditions are the bank's own objects,
+# built once at load: nothing about any answers is kept there).
+_COMPILED = "_compiled"
+
+
+def compiled(condition: Condition) -> Compiled:
+    """Return the condition's compiled function, compiling it (and its items) the first time."""
+    function: Compiled | None = condition.__dict__.get(_COMPILED)
+    if function is None:
+        function = BY_TYPE[type(condition)].compile(condition)
+        # The conditions are frozen dataclasses; the function is not a field, so it changes
+        # neither their equality nor their hash.
+        object.__setattr__(condition, _COMPILED, function)
+    return function
 
 
 def questions_in(condition: Condition) -> Iterator[str]:

@@ -1,0 +1,71 @@
+"""Parts of pages that depend on no one's answers, rendered once per language (issue 26).
+
+A helpline's card (its name, how to reach it, what happens, hours, languages and cost) reads the
+same on every page that shows it, for everyone in the deployment's region, and so does the link to
+a page's source number N: the first page to show one in a language renders it, and every later
+page puts that copy in place. Only the bank's own objects and small numbers are keys; nothing a
+person answered is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from flask import Flask, current_app
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
+
+from . import i18n, regions
+from .bank import Resource
+
+EMERGENCY_IN_TEXT = re.compile(r"\b911\b")
+
+
+@pass_context
+def here(context: Context, text: str) -> str:
+    """Say the deployment region's emergency number where the bank's words say 911."""
+    # A results page says it some 70 times: the page's own line, else (in a macro imported
+    # without the page's context) the region's, looked up.
+    line = context.get("emergency_line")
+    if line is None:
+        line = i18n.bank().resources[regions.REGIONS[current_app.config["REGION"]].emergency]
+    phone = line.phone
+    return text if phone == "911" else EMERGENCY_IN_TEXT.sub(phone, text)
+
+
+def install(app: Flask) -> None:
+    """Give templates `card_head` (the answer-free part of `resource_card` in macros.html),
+    `source_links` and the `here` filter."""
+    # (language, the resource object's identity, heading level, short address) -> the resource
+    # (kept, so its identity is never reused) and its rendered card
+    cards: dict[tuple[str, int, int, bool], tuple[Resource, Markup]] = {}
+
+    def card_head(resource: Resource, heading_level: Any = 3, short_url: Any = False) -> Markup:
+        key = (i18n.current(), id(resource), int(heading_level), bool(short_url))
+        kept = cards.get(key)
+        if kept is None:
+            macros = app.jinja_env.get_template("macros.html").module
+            html = Markup(macros.resource_card_head(resource, heading_level, short_url))  # type: ignore[attr-defined]
+            kept = cards[key] = (resource, html)
+        return kept[1]
+
+    # (language, number) -> the link to the page's source with that number
+    links: dict[tuple[str, int], Markup] = {}
+
+    def source_links(numbers: Iterable[int]) -> Markup:
+        """The links to a page's numbered sources, one space between each."""
+        language = i18n.current()
+        made = []
+        for number in numbers:
+            link = links.get((language, number))
+            if link is None:
+                macros = app.jinja_env.get_template("macros.html").module
+                link = links[language, number] = Markup(macros.source_link(number))  # type: ignore[attr-defined]
+            made.append(link)
+        return Markup(" ").join(made)
+
+    app.jinja_env.globals.update(card_head=card_head, source_links=source_links)
+    app.jinja_env.filters["here"] = here
