@@ -722,7 +722,11 @@ def test_a_compressed_cookie_cannot_unpack_into_megabytes(client: FlaskClient) -
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    path=st.text(st.characters(codec="utf-8", exclude_characters="?#\x00"), max_size=12),
+    # A path that begins with "/" would make "//..." (a host to the test client, which then
+    # fails to build the request before the app sees it), so the strategy leaves that out.
+    path=st.text(st.characters(codec="utf-8", exclude_characters="?#\x00"), max_size=12).filter(
+        lambda p: not p.startswith("/")
+    ),
     lang=st.sampled_from(["es", "en", "no", ""]),
 )
 @example(path="abc\r\nSet-Cookie: a=b", lang="es")  # the review's: a 500 before
