@@ -141,7 +141,8 @@ def install_template_gettext(app: Flask) -> None:
         variables.setdefault("num", num)
         return finish(context, catalog(context).ngettext(singular, plural, num), variables)
 
-    app.jinja_env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
+    # current_language: for macros imported without the page's context (they cannot see `language`).
+    app.jinja_env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext, current_language=current)
 
 
 def install(app: Flask, problems: list[str]) -> None:

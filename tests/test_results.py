@@ -334,3 +334,9 @@ def test_the_overdose_page_names_only_the_law_where_it_is_read(region: str, law:
         assert "Good Samaritan" not in body, body
     else:
         assert law in body, body[:400]
+
+
+def test_an_english_page_does_not_say_its_sources_are_in_english(heavy: dict[str, BeautifulSoup]) -> None:
+    """The note is for other languages (the macros cannot see the page's `language`)."""
+    for name, soup in heavy.items():
+        assert "Sources are named as published" not in soup.get_text(), name
