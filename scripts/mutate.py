@@ -101,12 +101,7 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ),
     (
         "screener/bank/conditions.py:",
-        '("answered",), Answered, _build_answered, _answered, _no_items, _its_question, lists_answers=True',
-        "True  ->  False",
-    ): "an operator that reads a question itself never consults lists_answers",
-    (
-        "screener/bank/conditions.py:",
-        'Operator(("not",), Not, _build_not, _not, _its_item, _no_question, lists_answers=False),',
+        'Operator(("not",), Not, _build_not, _compile_not, _its_item, _no_question, lists_answers=False),',
         "False  ->  True",
     ): "a true `not` has a false item, and supporting() descends only into true items",
     ("screener/journey.py:Journey", "bank: Bank = field(repr=False)", "False  ->  True"): (
