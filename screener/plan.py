@@ -1,7 +1,8 @@
 """What the results page says first: a plain meaning, a few actions, help that fits the reader.
 
-Pure Python (no Flask): a Report and the person's answers in, a Plan out. The wording tables
-and the regions live here, once; templates only lay them out.
+Pure Python (no Flask): a Report and the person's answers in, a Plan out. The words of each
+action are the bank's (`actions:`, per audience and region); the sentences that sum up the
+answers live here, once; templates only lay them out.
 """
 
 from __future__ import annotations
@@ -31,117 +32,20 @@ class Action:
     link_text: str = ""
 
 
-# Title and one line per action key (the bank's ACTION_KEYS) and audience; which actions a
-# pattern asks for, and when, is the bank's (each finding's `actions`). {talk} is the region's
-# line to talk to. A key with no words for an audience is not for them (a line for the person
-# who uses is never offered to a family member or counselor).
-ACTION_WORDS: Mapping[str, Mapping[str, tuple[str, str]]] = MappingProxyType(
-    {
-        "crisis": {
-            "self": (
-                N_("Talk to someone now: free, any hour"),
-                N_("A crisis counselor listens, day or night."),
-            ),
-            "other": (
-                N_("Talk to someone today: free, any hour"),
-                N_("A crisis counselor can help you and them."),
-            ),
-            "counselor": (N_("Connect the client with a crisis line"), N_("Free, any hour, call or text.")),
-        },
-        "emergency": {
-            "other": (
-                N_("If they will not wake, call at once"),
-                N_("Slow or no breathing, blue lips: call, and give naloxone."),
-            ),
-        },
-        "naloxone": {
-            "self": (
-                N_("Get naloxone today"),
-                N_("Pharmacies sell it without a prescription. Keep it close, and show others where."),
-            ),
-            "other": (N_("Get naloxone today"), N_("Keep it at home, and learn the signs of an overdose.")),
-            "counselor": (
-                N_("Give or prescribe naloxone today"),
-                N_("Teach the client and family how to use it."),
-            ),
-        },
-        "keep_naloxone": {
-            "self": (
-                N_("Keep your naloxone close"),
-                N_("Show others where it is, and check the date on the box."),
-            ),
-            "other": (
-                N_("Keep the naloxone where it can be found"),
-                N_("Check the date, and learn the signs of an overdose."),
-            ),
-            # A counselor's record shows the client has naloxone; the first screen keeps room for
-            # the treatment program and a number.
-        },
-        "spotter": {
-            "self": (
-                N_("Never use alone"),
-                N_("Call first: someone stays on the line and sends help if you stop answering."),
-            ),
-        },
-        "talk": {
-            "self": (
-                N_("Talk it through: {talk}, free, any hour"),
-                N_("Ask about treatment and support near you. Private."),
-            ),
-            "other": (
-                N_("Talk it through: {talk}, free, any hour"),
-                N_("Family members can call too, about how to help."),
-            ),
-            "counselor": (
-                N_("Referral line: {talk}, free, any hour"),
-                N_("Treatment and support services near the client."),
-            ),
-        },
-        "team": {
-            "self": (
-                N_("Tell your treatment team"),
-                N_("Other use, cravings or a hard week are common. The plan or the dose can change."),
-            ),
-            "other": (
-                N_("Encourage a talk with their treatment team"),
-                N_("Support them in staying on treatment. The dose can often change."),
-            ),
-            "counselor": (
-                N_("Coordinate with the treatment program"),
-                N_("With consent, share what the client reported."),
-            ),
-        },
-        "prescriber": {
-            "self": (
-                N_("Talk with your prescriber before changing the dose"),
-                N_("Do not raise it or stop suddenly on your own."),
-            ),
-            "other": (N_("Encourage a talk with their prescriber"), N_("Before any change to the dose.")),
-            "counselor": (N_("Coordinate with the prescriber"), N_("Before any change to the dose.")),
-        },
-    }
-)
-
-
 def _action(key: str, audience: str, region: Region, bank: Bank) -> Action | None:
-    words = ACTION_WORDS.get(key, {}).get(audience)
-    if words is None:
+    """The bank's words for one action (None: not for this reader, or no such line here)."""
+    words = bank.actions[key]
+    if not words.title.has(audience):
         return None
-    title, detail = (_(w).format(talk=region.talk_short) for w in words)
-    if key == "naloxone":
-        return Action(key, title, detail, learn="overdose", link_text=_("How to get and use it"))
-    if key == "keep_naloxone":
-        return Action(key, title, detail, learn="overdose", link_text=_("How to use it"))
-    if key == "prescriber":
-        return Action(key, title, detail, learn="tolerance", link_text=_("What to ask"))
-    if key == "team":
-        return Action(key, title, detail, learn="treatment", link_text=_("About treatment"))
+    title, detail = words.title.get(audience), words.text.get(audience)
+    if words.learn is not None:
+        return Action(key, title, detail, learn=words.learn, link_text=words.link_text)
     resource_id = {
         "crisis": region.crisis,
         "emergency": region.emergency,
         "talk": region.talk,
         "spotter": region.spotter,
-    }[key]
+    }[str(words.call)]
     if resource_id is None:
         return None
     return Action(key, title, detail, resource=bank.resources[resource_id])

@@ -19,10 +19,11 @@ class Region:
     emergency: str  # the emergency number
     crisis: str  # a line to call (or text) in a crisis
     crisis_label: str  # what the strip calls it
-    crisis_short: str
-    talk: str  # a free line to talk things through
-    talk_short: str
+    talk: str  # where to talk things through or find treatment (a line, or a page of them)
+    talk_short: str  # its short name in a sentence
     spotter: str | None  # someone stays on the line while a person uses
+    finder: str  # where to find treatment near you
+    poison: str  # advice on a medicine mistake, when the person is awake and breathing
     lead: tuple[str, ...]  # helplines that come first on every results page
 
     def local(self, resource_id: str) -> str | None:
@@ -32,6 +33,8 @@ class Region:
             "lifeline_988": self.crisis,
             "samhsa_helpline": self.talk,
             "never_use_alone": self.spotter,
+            "findtreatment": self.finder,
+            "poison_help": self.poison,
         }
         return swap.get(resource_id, resource_id) if self.code != "US" else resource_id
 
@@ -44,10 +47,11 @@ REGIONS: Mapping[str, Region] = MappingProxyType(
             "emergency_911",
             "lifeline_988",
             N_("Suicide or crisis"),
-            "988",
             "samhsa_helpline",
-            "SAMHSA",
+            N_("the SAMHSA Helpline"),
             "never_use_alone",
+            "findtreatment",
+            "poison_help",
             (),
         ),
         "CA": Region(
@@ -56,10 +60,11 @@ REGIONS: Mapping[str, Region] = MappingProxyType(
             "ca_911",
             "ca_988",
             N_("Suicide or crisis"),
-            "9-8-8",
-            "ca_988",
-            "9-8-8",
+            "ca_get_help",
+            N_("the help lines where you live"),
             "ca_nors",
+            "ca_get_help",
+            "ca_poison",
             ("ca_988", "ca_911", "ca_nors"),
         ),
         "UK": Region(
@@ -68,10 +73,11 @@ REGIONS: Mapping[str, Region] = MappingProxyType(
             "uk_999",
             "uk_samaritans",
             N_("To talk to someone"),
-            "Samaritans",
             "uk_frank",
             "FRANK",
             None,
+            "uk_drug_help",
+            "uk_111",
             ("uk_999", "uk_samaritans", "uk_frank"),
         ),
     }
@@ -83,7 +89,7 @@ def region_problem(code: object, bank: Bank) -> str | None:
     if code not in REGIONS:
         return f"unknown region {code!r} in SCREENER_REGION: use one of {', '.join(REGIONS)}"
     region = REGIONS[str(code)]
-    needed = [region.emergency, region.crisis, region.talk, *region.lead]
+    needed = [region.emergency, region.crisis, region.talk, region.finder, region.poison, *region.lead]
     missing = [r for r in needed + [region.spotter or region.talk] if r not in bank.resources]
     if missing:
         return f"the question bank has no helpline {', '.join(missing)} for region {code}"

@@ -363,10 +363,46 @@ def test_an_unknown_action_is_named_at_its_place(action: dict[str, Any], message
     assert any(p.startswith(message) for p in caught.value.problems), caught.value.problems
 
 
-def test_every_action_key_has_words_for_some_audience() -> None:
-    from screener.bank import ACTION_KEYS
+def test_the_mini_banks_actions_are_read_with_their_words_and_what_they_open() -> None:
+    actions = parse(mini()).actions
+    assert actions["talk"].call == "talk" and actions["talk"].learn is None
+    assert actions["talk"].title.get("other") == "Talk it through"
+    assert actions["read"].learn == "basics" and actions["read"].link_text == "Read more"
+    assert actions["read"].title.has("self") and not actions["read"].title.has("other")
 
-    assert set(plan.ACTION_WORDS) == set(ACTION_KEYS)
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"call": "talk", "learn": "basics"}, "actions[0]: an action either calls a line"),
+        ({"call": None}, "actions[0]: an action either calls a line"),
+        ({"call": "taxi"}, "actions[0].call: unknown line 'taxi'"),
+        ({"call": None, "learn": "nope", "link_text": "Go"}, "actions[0].learn: unknown learn page 'nope'"),
+        ({"call": None, "learn": "basics"}, "actions[0].link_text:"),
+        ({"text": {"self": "Only one."}}, "actions[0].text: missing wording for audience 'other'"),
+        ({"id": "talk", "colour": "red"}, "actions[0]: unknown key 'colour'"),
+    ],
+)
+def test_a_broken_action_is_named_at_its_place(change: dict[str, Any], message: str) -> None:
+    data = copy.deepcopy(mini())
+    data["actions"][0] = {k: v for k, v in {**data["actions"][0], **change}.items() if v is not None}
+    with pytest.raises(BankError) as caught:
+        parse(data)
+    assert any(p.startswith(message) for p in caught.value.problems), caught.value.problems
+
+
+def test_every_action_the_findings_name_has_words_and_a_line_or_page_in_every_region() -> None:
+    from screener.bank import CALL_ROLES
+    from screener.regions import REGIONS
+
+    for code in REGIONS:
+        bank = load(region=code)
+        named = {ref.key for f in bank.findings for ref in f.actions}
+        assert named <= set(bank.actions), code
+        for words in bank.actions.values():
+            assert words.call in CALL_ROLES or words.learn in bank.learn, (code, words.id)
+            assert set(words.title.by_audience) == set(words.text.by_audience), (code, words.id)
+            assert all(words.text.by_audience.values()), (code, words.id)
 
 
 # --- steps that follow the facts: people on treatment, and pregnancy on treatment -------------

@@ -8,9 +8,9 @@ Everything is importable from here, as before.
 
 from __future__ import annotations
 
+from .actions import CALL_ROLES, ActionWords
 from .conditions import questions_in
 from .model import (
-    ACTION_KEYS,
     AUDIENCES,
     EMPTY_TEXT,
     ID_PATTERN,
@@ -51,8 +51,9 @@ from .model import (
 from .reader import DEFAULT_PATH, load, parse, read_yaml
 
 __all__ = [
-    "ACTION_KEYS",
     "ActionRef",
+    "ActionWords",
+    "CALL_ROLES",
     "Aftercare",
     "AllOf",
     "Answered",

@@ -54,6 +54,7 @@ class Builder(Resources):
                 "learn",
                 "resources",
                 "default_resources",
+                "actions",
             },
             "(top level)",
         )
@@ -74,6 +75,7 @@ class Builder(Resources):
         sections = self.build_sections(root.get("sections"))
         facts = self.build_facts(root.get("facts"))
         learn = self.build_learn(root.get("learn"))
+        actions = self.build_action_words(root.get("actions"), learn)
         resources = self.build_resources(root.get("resources"))
         areas = self.build_areas(root.get("areas"))
         findings = self.build_findings(root.get("findings"), learn, resources)
@@ -97,6 +99,7 @@ class Builder(Resources):
             questions=MappingProxyType(dict(self.questions)),
             section_index=MappingProxyType({s.id: i for i, s in enumerate(sections)}),
             facts=MappingProxyType(facts),
+            actions=MappingProxyType(actions),
         )
 
     def build_audiences(self, raw: Any) -> tuple[Audience, ...]:

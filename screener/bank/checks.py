@@ -58,6 +58,8 @@ class Checks:
         self.all_question_ids: set[Any] = set()
         # The facts defined so far, every fact id in the file, and the ones a rule has used.
         self.facts: dict[str, Fact] = {}
+        # The ids of the bank's actions (actions.py), which findings' actions name.
+        self.action_ids: set[str] = set()
         self.all_fact_ids: set[Any] = set()
         self.used_facts: set[str] = set()
 

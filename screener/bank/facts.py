@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .checks import Checks
-from .model import ACTION_KEYS, ActionRef, Fact
+from .model import ActionRef, Fact
 
 
 def fact_ids(raw: Any) -> set[Any]:
@@ -37,14 +37,15 @@ class FactsAndActions(Checks):
             entry = {"do": item} if isinstance(item, str) else self.mapping(item, place)
             self.known_keys(entry, {"do", "when", "unless"}, place)
             key = entry.get("do")
-            if key not in ACTION_KEYS:
-                self.problem(f"{place}.do", f"unknown action {key!r} (known: {', '.join(ACTION_KEYS)})")
-                continue
             when, unless = (
                 self.condition(entry[name], f"{place}.{name}") if name in entry else None
                 for name in ("when", "unless")
             )
-            result.append(ActionRef(str(key), when, unless))
+            if key in self.action_ids:
+                result.append(ActionRef(str(key), when, unless))
+            else:
+                known = ", ".join(sorted(self.action_ids))
+                self.problem(f"{place}.do", f"unknown action {key!r} (known: {known})")
         return tuple(result)
 
     def check_facts_used(self, facts: dict[str, Fact]) -> None:

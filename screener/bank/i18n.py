@@ -35,6 +35,7 @@ TEXT_KEYS = frozenset(
         "intro",
         "label",
         "languages",
+        "link_text",
         "list",
         "more",
         "name",

@@ -8,21 +8,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .actions import ActionWords
 
 AUDIENCES: tuple[str, ...] = ("self", "other", "counselor")
 LEVELS: tuple[str, ...] = ("emergency", "urgent", "talk_soon", "info")
-# The things "What to do next" can ask (their words per audience and region are in plan.py).
-ACTION_KEYS: tuple[str, ...] = (
-    "crisis",
-    "emergency",
-    "naloxone",
-    "keep_naloxone",
-    "spotter",
-    "talk",
-    "team",
-    "prescriber",
-)
 QUESTION_TYPES: tuple[str, ...] = ("yesno", "choice", "multi")
 REGIONS: tuple[str, ...] = ("US", "CA", "UK")
 UNSURE = "unsure"
@@ -401,6 +393,8 @@ class Bank:
     questions: Mapping[str, Question] = field(repr=False)
     section_index: Mapping[str, int] = field(repr=False)
     facts: Mapping[str, Fact] = field(repr=False, default_factory=lambda: MappingProxyType({}))
+    # What "What to do next" can say, by action id (actions.py)
+    actions: Mapping[str, ActionWords] = field(repr=False, default_factory=lambda: MappingProxyType({}))
 
     @property
     def endings(self) -> tuple[Finding, ...]:

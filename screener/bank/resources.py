@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .facts import FactsAndActions
+from .actions import Actions
 from .model import REGIONS, Resource
 
 # What a resource's `in_language` can say for one language (see docs/bank-format.md).
 LANGUAGE_WAYS = ("call_note", "sms_body", "sms_note", "url")
 
 
-class Resources(FactsAndActions):
+class Resources(Actions):
     """Build `resources:`; a line's way in for the bank's language comes from its `in_language`."""
 
     def build_resources(self, raw: Any) -> dict[str, Resource]:
