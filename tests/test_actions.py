@@ -364,6 +364,10 @@ def test_an_unknown_action_is_named_at_its_place(action: dict[str, Any], message
 
 
 def test_the_mini_banks_actions_are_read_with_their_words_and_what_they_open() -> None:
+    data = copy.deepcopy(mini())
+    with pytest.raises(BankError) as caught:
+        parse({k: v for k, v in data.items() if k != "actions"})
+    assert "actions: expected a list, got nothing" in caught.value.problems
     actions = parse(mini()).actions
     assert actions["talk"].call == "talk" and actions["talk"].learn is None
     assert actions["talk"].title.get("other") == "Talk it through"
@@ -381,9 +385,12 @@ def test_the_mini_banks_actions_are_read_with_their_words_and_what_they_open() -
         ({"call": None, "learn": "basics"}, "actions[0].link_text:"),
         ({"text": {"self": "Only one."}}, "actions[0].text: missing wording for audience 'other'"),
         ({"id": "talk", "colour": "red"}, "actions[0]: unknown key 'colour'"),
+        ({"id": "chat"}, "actions: an action 'talk' that calls the region's talk line is needed"),
+        ({"call": "crisis"}, "actions: an action 'talk' that calls the region's talk line is needed"),
     ],
 )
 def test_a_broken_action_is_named_at_its_place(change: dict[str, Any], message: str) -> None:
+    """Each broken piece of the mini bank's `talk` action is named where it is."""
     data = copy.deepcopy(mini())
     data["actions"][0] = {k: v for k, v in {**data["actions"][0], **change}.items() if v is not None}
     with pytest.raises(BankError) as caught:

@@ -36,7 +36,7 @@ class Actions(FactsAndActions):
     def build_action_words(self, raw: Any, learn: dict[str, LearnPage]) -> dict[str, ActionWords]:
         result: dict[str, ActionWords] = {}
         seen: set[str] = set()
-        for i, item in enumerate(self.items(raw, "actions", required=False)):
+        for i, item in enumerate(self.items(raw, "actions")):
             where = f"actions[{i}]"
             entry = self.mapping(item, where)
             self.known_keys(entry, {"id", "title", "text", "call", "learn", "link_text"}, where)
@@ -54,5 +54,9 @@ class Actions(FactsAndActions):
             result[action_id] = ActionWords(
                 action_id, title, text, call=call, learn=page, link_text=link_text or ""
             )
+        talk = result.get("talk")
+        if result and (talk is None or talk.call != "talk"):
+            # What to do next always offers someone to talk to (plan.py), in every region.
+            self.problem("actions", "an action 'talk' that calls the region's talk line is needed")
         self.action_ids = set(result)
         return result
