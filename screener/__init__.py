@@ -35,8 +35,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         EXIT_URL="https://www.weather.gov/",
         # The name in every page title and the header: plain, so history and tabs say little.
         SITE_NAME=i18n.SITE_NAME,
-        # When the content was last reviewed, shown on the About page.
-        CONTENT_REVIEWED="25 November 2026",
         # Answers end after this long without activity, and at the latest this long after
         # the check started, however active the person is.
         IDLE_MINUTES=30,

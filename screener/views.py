@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable
-from datetime import datetime
 from typing import Any, Concatenate, ParamSpec
 
 from flask import (
@@ -427,14 +426,7 @@ def cover_tracks() -> str:
 
 @bp.get("/about")
 def about() -> str:
-    return render_template("about.html", reviewed=reviewed_on(str(current_app.config["CONTENT_REVIEWED"])))
-
-
-def reviewed_on(setting: str) -> str:
-    """SCREENER_CONTENT_REVIEWED in the reader's language ("25 November 2026" or 2026-11-25)."""
-    for pattern in ("%d %B %Y", "%Y-%m-%d"):
-        try:
-            return intake.local_date(datetime.strptime(setting, pattern), i18n.current())
-        except ValueError:
-            continue
-    return setting  # written some other way: shown as it is
+    bank = get_bank()
+    # The whole content is only as fresh as its least recently checked source.
+    shown = (bank.findings, tuple(bank.learn.values()), tuple(bank.resources.values()))
+    return render_template("about.html", reviewed=intake.reviewed_month(i18n.current(), *shown))

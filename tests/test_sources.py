@@ -211,3 +211,17 @@ def test_the_emergency_page_and_the_results_say_when_they_were_last_reviewed(ban
     # at the head of the folded list of sources it dates (the phone's page stays as short)
     sources = results.index('id="sources"')
     assert sources < results.index("content-reviewed") < results.index("</details>", sources)
+
+
+def test_the_about_page_is_as_fresh_as_the_least_recently_checked_source_of_the_bank(
+    tmp_path: Path,
+) -> None:
+    """No date set by hand: the About page's month moves with the sources behind the content."""
+    data = yaml.safe_load(Path("questions.yaml").read_text(encoding="utf-8"))
+    data["learn"][0]["sources"][0]["checked"] = "2025-08"
+    path = tmp_path / "questions.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    for questions, month in [(None, "December 2026"), (str(path), "August 2025")]:
+        app = make_app(**({"QUESTIONS_PATH": questions} if questions else {}))
+        page = app.test_client().get("/about").get_data(as_text=True)
+        assert f"last checked in {month} or later" in page, month

@@ -466,7 +466,7 @@ def test_the_start_page_states_the_real_length_for_each_audience(client: FlaskCl
 
 def test_about_and_cover_your_tracks_pages(client: FlaskClient) -> None:
     about = text_of(client.get("/about"))
-    assert "last reviewed" in about and "Report a mistake" in about
+    assert "was last checked in" in about and "Report a mistake" in about
     tracks = text_of(client.get("/cover-your-tracks"))
     for words in ("private window", "iPhone", "Android", "cannot delete your browser history"):
         assert words in tracks
