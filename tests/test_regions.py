@@ -118,3 +118,42 @@ def test_every_page_names_only_its_own_regions_help_and_law(region: str, languag
             for match in re.finditer(pattern, text):
                 found.add(f"{where}: {pattern!r} in …{text[max(0, match.start() - 70) : match.end() + 50]}…")
     assert not found, f"{len(found)} in {region} [{language}]:\n" + "\n".join(sorted(found))
+
+
+@pytest.mark.parametrize(
+    ("region", "language", "said"),
+    [
+        (
+            "US",
+            "en",
+            "In an emergency, call 911. If someone may be overdosing, give naloxone if you have it. "
+            "If you are thinking about ending your life, call or text 988.",
+        ),
+        ("US", "es", "llame al 988 (marque 2), o envíe un texto al 988 (envíe AYUDA)."),
+        (
+            "CA",
+            "en",
+            "In an emergency, call 911. If someone may be overdosing, give naloxone if you have it. "
+            "If you are thinking about ending your life, call 9-8-8, or text 988.",
+        ),
+        (
+            "UK",
+            "en",
+            "In an emergency, call 999. If someone may be overdosing, give naloxone if you have it. "
+            "If you are thinking about ending your life, call 116 123.",
+        ),
+        (
+            "UK",
+            "es",
+            "En una emergencia, llame al 999. Si alguien puede estar teniendo una sobredosis, dele "
+            "naloxona si la tiene. Si piensa en quitarse la vida, llame al 116 123.",
+        ),
+    ],
+)
+def test_the_client_copy_opens_with_the_regions_own_numbers(region: str, language: str, said: str) -> None:
+    """A client handed the page in Manchester is not told to dial 911 or 988 (it said both)."""
+    app = make_app(REGION=region)
+    walker = Walker(client_for(app, language))
+    list(walker.answer_all("counselor", HEAVY_BUYER))
+    text = main_text(walker.client.get("/results/client-copy").get_data(as_text=True))
+    assert said in text, text[:600]
