@@ -835,6 +835,14 @@ def say_number(text: str, language: str) -> str:
     return NUMBER.sub(spell, text)
 
 
+SPELLED = re.compile(r"\b(?:AAP|ASL|CBT|CDC|COPD|DEA|ECG|ER|FDA|GP|HHS|HIV|MME|NHS|OTC|OUD|TTY)\b")
+
+
+def say_letters(text: str) -> str:
+    """Write short names as the voice should say them: letter by letter ("C O P D")."""
+    return SPELLED.sub(lambda name: " ".join(name.group(0)), text)
+
+
 def press_listen(browser: Browser, until: str = "off") -> WebElement:
     """Press Listen and wait until the control is in state `until` (read to the end: off)."""
     button = browser.find(".listen button")
@@ -883,6 +891,23 @@ def test_listen_reads_a_question_page_heading_then_each_question_with_its_option
     assert texts == heading + questions
     assert len(browser.all("main fieldset")) >= 2 and len(questions) >= 8
     assert browser.find(".listen button").get_attribute("aria-pressed") == "false", "still pressed at the end"
+
+
+def test_listen_says_short_names_letter_by_letter(browser: Browser, sites: dict[str, Site]) -> None:
+    """A voice says "COPD" as a word unless it is told the letters (issue 25; Spanish says EPOC,
+    a word)."""
+    language = "en"
+    site = sites[language]
+    section = next(s.id for s in site.bank.sections if "breathing_problem" in {q.id for q in s.questions})
+    with speech_engine(browser) as said:
+        visit(browser, site, Stop("section", section_url(section, site.bank), "self-buyer"))
+        press_listen(browser)
+        texts = spoken(said(), language)
+    shown = [" ".join(label.text.split()) for label in browser.all("main legend")]
+    with_name = [text for text in shown if "COPD" in text]
+    assert with_name, shown
+    assert all(say_letters(text) in texts for text in with_name), (with_name, texts)
+    assert not any(re.search(r"\bCOPD\b", text) for text in texts), texts
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -22,6 +22,8 @@
     .sort(function (a, b) { return b.length - a.length; })
     .map(function (n) { return n.replace(/[^\w\s]/g, "\\$&"); });
   var NUMBER = new RegExp("(^|[^\\w-])(" + numbers.concat(["\\d+(?:-\\d+){2,}"]).join("|") + ")(?![\\w-])", "g");
+  // Short names said letter by letter, as people say them ("F D A", not "fda"), in any language.
+  var SPELL = /\b(AAP|ASL|CBT|CDC|COPD|DEA|ECG|ER|FDA|GP|HHS|HIV|MME|NHS|OTC|OUD|TTY)\b/g;
   var voice = null;
   var queue = [];
   var on = false;
@@ -54,7 +56,8 @@
   }
 
   function spoken(text) {
-    return text.replace(NUMBER, function (all, before, number) {
+    var lettered = text.replace(SPELL, function (name) { return name.split("").join(" "); });
+    return lettered.replace(NUMBER, function (all, before, number) {
       return before + number.split(/[^\d]+/).map(function (group) {
         return group.split("").map(function (d) { return digits[+d]; }).join(" ");
       }).join(", ");
