@@ -590,9 +590,14 @@ def test_the_shift_tip_is_hidden_on_touch_screens(browser: Browser) -> None:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_start_and_the_emergency_calls_fit_a_phone(browser: Browser, language: str) -> None:
+    """With Listen shown too (a phone with a voice): it comes after Start, never before."""
     set_viewport(browser, *PHONE)
-    browser.go(f"/?lang={language}")
-    start = browser.script("return document.querySelector('.button--start').getBoundingClientRect().bottom")
+    with speech_engine(browser):
+        browser.go(f"/?lang={language}")
+        assert browser.find(".listen").is_displayed()
+        start = browser.script(
+            "return document.querySelector('.button--start').getBoundingClientRect().bottom"
+        )
     assert start <= PHONE[1], f"Start ends at {start}px, below the first phone screen"
     small = browser.script(js("small_call_links"))
     assert not small, f"call links under 44px high: {small}"
@@ -910,6 +915,38 @@ def test_listen_says_short_names_letter_by_letter(browser: Browser, sites: dict[
     assert not any(re.search(r"\bCOPD\b", text) for text in texts), texts
 
 
+def test_listen_reads_check_answers_then_each_part_opened_and_a_learn_page(
+    browser: Browser, sites: dict[str, Site]
+) -> None:
+    """Listen on check-answers (the parts' titles, then the answers of a part as it opens), on a
+    learn page (heading, then the text) and on the start page (from the top)."""
+    site = sites["en"]
+    with speech_engine(browser) as said:
+        visit(browser, site, Stop("check-answers", "/check-answers", "self-worried"))
+        press_listen(browser, until="waiting")
+        first = spoken(said(), "en")
+        parts = texts_of(browser, ".answers-part__summary")
+        browser.click(browser.all(".answers-part__summary")[0])
+        WebDriverWait(browser.driver, 10).until(lambda _: len(spoken(said(), "en")) > len(first))
+        WebDriverWait(browser.driver, 10).until(
+            lambda _: browser.find(".listen").get_attribute("data-state") == "waiting"
+        )
+        opened = spoken(said(), "en")[len(first) :]
+        questions = texts_of(browser, ".answers-part[open] .summary-list__key")
+    assert first[0] == browser.find("main h1").text and parts and all(p in first for p in parts)
+    assert not any(q in first for q in questions), ("answers of a closed part were read", first, questions)
+    assert opened[0] == parts[0] and questions and all(say_letters(q) in opened for q in questions)
+    for stop, heading in (
+        (Stop("learn-crisis", "/learn/crisis"), "main h1"),
+        (Stop("start", "/"), "main h1"),
+    ):
+        with speech_engine(browser) as said:
+            visit(browser, site, stop)
+            press_listen(browser)
+            texts = spoken(said(), "en")
+        assert texts[0] == browser.find(heading).text and len(texts) > 5, (stop.name, texts[:3])
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_listen_reads_what_to_do_next_first_then_each_card_the_person_opens(
     browser: Browser, sites: dict[str, Site], language: str
@@ -1099,7 +1136,8 @@ def test_with_listen_shown_the_pages_still_fit_the_screen(
 ) -> None:
     """Listen, working or saying there is no voice, adds no overflow and no small target."""
     set_viewport(browser, width, 800, scale)
-    pages = {"section-error", "results-self-heavy", "emergency-988", "interrupt-988-calm"}
+    pages = {"section-error", "results-self-heavy", "emergency-988", "interrupt-988-calm", "start"}
+    pages |= {"check-answers", "learn-crisis"}
     found: dict[str, set[str]] = {}
     for language in LANGUAGES:
         for state, voices in (("none", []), ("working", VOICES), ("no voice", [["xx", "Other"]])):

@@ -8,9 +8,11 @@
   if (!box || !synth || !window.SpeechSynthesisUtterance) { return; }
   var button = box.querySelector("button");
   var status = box.querySelector(".listen__status");
-  var BLOCKS = "h1, h2, h3, p, li, legend, label, .hint, dt, dd, th, td";
+  var BLOCKS = "h1, h2, h3, p, li, legend, label, .hint, dt, dd, th, td, .answers-part__summary";
   // Not read: this control, navigation, source numbers, what only prints.
-  var SKIP = ".listen, .source-refs, .print-only, .next-steps__more, [data-listen-skip], [hidden]";
+  // (A closed fold's content is left out here: a browser may still lay it out.)
+  var SKIP = ".listen, .source-refs, .print-only, .next-steps__more, [data-listen-skip], [hidden], " +
+    "details:not([open]) > :not(summary)";
   // A pause after these, which the screen sets apart by layout alone.
   var PAUSE_AFTER = ".care-card__level, a.button";
   var lang = box.getAttribute("data-voice");
