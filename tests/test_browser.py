@@ -923,6 +923,7 @@ def test_listen_reads_check_answers_then_each_part_opened_and_a_learn_page(
     site = sites["en"]
     with speech_engine(browser) as said:
         visit(browser, site, Stop("check-answers", "/check-answers", "self-worried"))
+        assert not axe_violations(browser), "axe-core found problems with Listen shown"
         press_listen(browser, until="waiting")
         first = spoken(said(), "en")
         parts = texts_of(browser, ".answers-part__summary")
@@ -942,6 +943,7 @@ def test_listen_reads_check_answers_then_each_part_opened_and_a_learn_page(
     ):
         with speech_engine(browser) as said:
             visit(browser, site, stop)
+            assert not axe_violations(browser), f"{stop.name}: axe-core found problems with Listen shown"
             press_listen(browser)
             texts = spoken(said(), "en")
         assert texts[0] == browser.find(heading).text and len(texts) > 5, (stop.name, texts[:3])
