@@ -7,6 +7,7 @@ answers) and, for the results page, the report. Skip logic and the rules run onc
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -91,3 +92,25 @@ def journey(
         seen,
         report_on(bank, kept, audience, seen) if report else None,
     )
+
+
+# How long the questions take, measured the way the UX review of December 2026 did: the words
+# of every question page this audience may see, read at 200 words a minute on a phone, and 4
+# seconds to answer each question (12 seconds a question had promised about half the time).
+WORDS_PER_MINUTE = 200
+SECONDS_TO_ANSWER = 4
+
+
+def size(bank: Bank, audience: str) -> tuple[int, int]:
+    """Return the most questions this audience may be asked, and about how many minutes."""
+    words = questions = 0
+    for section in bank.sections:
+        asked = section.for_audience(audience)
+        if asked:
+            words += len(f"{section.title.get(audience)} {section.intro.get(audience)}".split())
+        for question in asked:
+            questions += 1
+            labels = " ".join(option.label.get(audience) for option in question.all_options)
+            words += len(f"{question.text.get(audience)} {question.hint.get(audience)} {labels}".split())
+    minutes = words / WORDS_PER_MINUTE + questions * SECONDS_TO_ANSWER / 60
+    return questions, max(1, math.ceil(minutes))

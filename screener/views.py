@@ -188,15 +188,6 @@ def audience_chosen(view: Callable[Concatenate[answers.Saved, P], Any]) -> Calla
     return guarded
 
 
-SECONDS_PER_QUESTION = 12  # reading a short question and tapping an answer, on a phone
-
-
-def journey_size(bank: Bank, audience: str) -> tuple[int, int]:
-    """Return the most questions this audience may be asked, and about how many minutes."""
-    questions = sum(len(s.for_audience(audience)) for s in bank.sections)
-    return questions, max(1, round(questions * SECONDS_PER_QUESTION / 60))
-
-
 # --- pages ----------------------------------------------------------------------------
 
 
@@ -233,7 +224,7 @@ def start() -> Any:
         "start.html",
         form=form,
         tampered=bool(form.tampered),
-        sizes={a.id: journey_size(bank, a.id) for a in bank.audiences},
+        sizes={a.id: journey.size(bank, a.id) for a in bank.audiences},
         resume_url=next_url(saved) if saved is not None else None,
     )
 

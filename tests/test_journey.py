@@ -131,3 +131,18 @@ def test_results_evaluate_the_rules_once(
     assert counts["due_interrupts"] == 0, counts
     # Skip logic runs once for the page; the counselor's intake record cleans its own input.
     assert counts["relevant_answers"] == (2 if audience == "counselor" else 1), counts
+
+
+def test_the_length_is_counted_from_the_words_a_person_reads_and_the_answers_they_give() -> None:
+    """200 more words to read on a page add a minute; a question adds its words and 4 seconds."""
+    import copy as copying
+
+    from screener.bank import parse
+    from tests.test_bank import mini
+
+    data = mini()
+    questions, minutes = journey_module.size(parse(data), "self")
+    longer = copying.deepcopy(data)
+    longer["sections"][0]["intro"] = " ".join(["word"] * journey_module.WORDS_PER_MINUTE)
+    assert journey_module.size(parse(longer), "self") == (questions, minutes + 1)
+    assert journey_module.size(parse(data), "nobody") == (0, 1)

@@ -461,6 +461,9 @@ def test_the_start_page_states_the_real_length_for_each_audience(client: FlaskCl
         count = sum(len(s.for_audience(audience.id)) for s in bank.sections)
         hint = re.search(rf'id="audience[-0-9]*-hint">Up to {count} questions, ([0-9]+) minutes', page)
         assert hint, audience.id
+        # Counted from the words, as the UX review measured (10 to 11 minutes of reading and
+        # tapping); 12 seconds a question had said 8 or 9.
+        assert 10 <= int(hint.group(1)) <= 12, (audience.id, hint.group(0))
     assert 'href="/cover-your-tracks"' in page and 'href="/privacy"' in page
 
 
