@@ -24,6 +24,7 @@ class Region:
     talk_short: str
     spotter: str | None  # someone stays on the line while a person uses
     lead: tuple[str, ...]  # helplines that come first on every results page
+    poison: str | None = None  # where to call about a medicine mistake (None: the findings' steps say)
 
     def local(self, resource_id: str) -> str | None:
         """Return this region's counterpart of a US resource id (None: there is none)."""
@@ -32,6 +33,7 @@ class Region:
             "lifeline_988": self.crisis,
             "samhsa_helpline": self.talk,
             "never_use_alone": self.spotter,
+            "poison_help": self.poison,
         }
         return swap.get(resource_id, resource_id) if self.code != "US" else resource_id
 
@@ -61,6 +63,7 @@ REGIONS: Mapping[str, Region] = MappingProxyType(
             "9-8-8",
             "ca_nors",
             ("ca_988", "ca_911", "ca_nors"),
+            poison="ca_poison",
         ),
         "UK": Region(
             "UK",
@@ -73,6 +76,7 @@ REGIONS: Mapping[str, Region] = MappingProxyType(
             "FRANK",
             None,
             ("uk_999", "uk_samaritans", "uk_frank"),
+            poison="uk_111",
         ),
     }
 )
