@@ -949,6 +949,93 @@ PEOPLE: list[Person] = [
         say=("prescriber or pharmacist today", "infection"),
         never_say=("1-800-222-1222", "misuse", "not high"),
     ),
+    # Round 3, second part (issue 24, theme 1): substances that were one option. Loperamide in
+    # large amounts is a danger to the heart (FDA 2016, 2018), and never "do not stop suddenly";
+    # kratom is named (NIDA); street "Xanax bars" are often fake (DEA One Pill Can Kill).
+    Person(
+        "man who takes about 60 Imodium a day to get through withdrawal, and fainted last week",
+        "self",
+        {
+            "what_used": ("loperamide",),
+            "takes_for_pain": "no",
+            "has_prescription": "no",
+            "how_long": "one_to_three",
+            "how_taken": ("none",),
+            "use_frequency": "daily",
+            "last_use": "today",
+            "withdrawal_signs": ("aches", "runny_nose", "stomach"),
+            "avoid_withdrawal": "yes",
+            "cut_down": "tried",
+            "time_spent": "yes",
+            "mixes_with": ("none",),
+            "uses_alone": "yes",
+            "recent_break": ("none",),
+            "has_naloxone": "no",
+        },
+        must={"loperamide", "dependence_watch", "addiction_signs"},
+        say=("heart", "fainted", "call 911 now", "methadone or buprenorphine ease it"),
+        never_say=("do not stop suddenly",),
+        levels={"loperamide": "urgent"},
+    ),
+    Person(
+        "mother who finds empty boxes of Imodium in her son's room",
+        "other",
+        {
+            "what_used": ("loperamide", "unsure"),
+            "takes_for_pain": "no",
+            "has_prescription": "no",
+            "how_long": "unsure",
+            "how_taken": ("unsure",),
+            "withdrawal_signs": ("runny_nose", "restless"),
+            "found_items": ("none",),
+            "has_naloxone": "no",
+        },
+        must={"loperamide"},
+        say=("heart", "if they have fainted"),
+        levels={"loperamide": "urgent"},
+    ),
+    Person(
+        "client who takes kratom powder every day for back pain and feels sick without it",
+        "counselor",
+        {
+            "what_used": ("kratom",),
+            "takes_for_pain": "yes",
+            "has_prescription": "no",
+            "how_long": "over_three",
+            "how_taken": ("none",),
+            "use_frequency": "daily",
+            "last_use": "today",
+            "withdrawal_signs": ("aches", "restless"),
+            "avoid_withdrawal": "yes",
+            "mixes_with": ("alcohol",),
+            "has_naloxone": "no",
+        },
+        must={"kratom", "dependence_watch", "naloxone_gap"},
+        must_not={"loperamide"},
+        say=("kratom acts on opioid receptors", "unregulated"),
+    ),
+    Person(
+        "young man who smokes fentanyl on weekends with “Xanax bars” from a dealer",
+        "self",
+        {
+            "what_used": ("street",),
+            "takes_for_pain": "no",
+            "has_prescription": "no",
+            "how_long": "over_three",
+            "how_taken": ("smoked",),
+            "use_frequency": "less_often",
+            "last_use": "this_week",
+            "for_high": "yes",
+            "mixes_with": ("street_benzos",),
+            "uses_alone": "no",
+            "recent_break": ("none",),
+            "past_overdose": "no",
+            "has_naloxone": "no",
+        },
+        must={"overdose_risk"},
+        say=("“xanax bars”", "often fake", "together they can stop it"),
+        levels={"overdose_risk": "urgent"},
+    ),
 ]
 
 
@@ -988,6 +1075,7 @@ EVERY_AUDIENCE: dict[str, dict[str, Any]] = {
     "overdose_check_on_them": {"with_them_now": "no", "overdose_signs_now": "unsure"},
     "suicide_unsure": {"suicide_thoughts_q": "unsure"},
     "medicine_effects": {"has_prescription": "yes", "med_effects": ("confused",)},
+    "loperamide": {"what_used": ("loperamide",)},
     "overdose_risk": {"mixes_with": ("sedatives",)},
     "addiction_signs": {"cut_down": "tried", "gave_up": "yes"},
     "misuse_pattern": {"others_pills": "yes"},
@@ -1009,6 +1097,7 @@ EVERY_AUDIENCE: dict[str, dict[str, Any]] = {
     "tolerance_expected": {**AS_PRESCRIBED, "more_for_same": "yes"},
     "dependence_expected": {**AS_PRESCRIBED, "mind_without": ("anxious",)},
     "in_treatment": {"what_used": ("moud",)},
+    "kratom": {"what_used": ("kratom",)},
     "naloxone_gap": {"has_naloxone": "no"},
     "context_factors": {"risk_factors": ("rural",)},
 }
@@ -1118,6 +1207,17 @@ def test_what_is_used_names_what_people_look_for(audience: str) -> None:
         assert name in options, name
     # A prescribed fentanyl patch is pharmacy medicine: no other option begins with fentanyl.
     assert not [label for label in labels("what_used", audience) if label.lower().startswith("fentanyl")]
+
+
+@pytest.mark.parametrize("audience", ["self", "other", "counselor"])
+def test_tramadol_and_codeine_are_pharmacy_opioids_kratom_and_loperamide_options(audience: str) -> None:
+    """Issue 24, theme 1: tramadol and codeine are medicine from a pharmacy, not "something else"."""
+    pharmacy = BANK.questions["what_used"].option("rx_opioid")
+    assert pharmacy is not None
+    assert "tramadol" in pharmacy.label.get(audience) and "codeine" in pharmacy.label.get(audience)
+    others = [o for o in BANK.questions["what_used"].all_options if o.value != "rx_opioid"]
+    assert not [o.value for o in others if re.search("tramadol|codeine", o.label.get(audience), re.I)]
+    assert {"kratom", "loperamide"} <= {o.value for o in others}
 
 
 @pytest.mark.parametrize("audience", ["self", "other", "counselor"])
