@@ -273,6 +273,7 @@ class Person:
     never_say: tuple[str, ...] = ()
     why: dict[str, set[str]] = field(default_factory=dict)
     levels: dict[str, str] = field(default_factory=dict)  # the level shown, by finding
+    among_first: dict[str, int] = field(default_factory=dict)  # finding: shown among the first N
 
 
 PAIN_PATIENT = {
@@ -1036,6 +1037,107 @@ PEOPLE: list[Person] = [
         say=("“xanax bars”", "often fake", "together they can stop it"),
         levels={"overdose_risk": "urgent"},
     ),
+    # Round 3, second part (issue 24, an earlier judge): use now and then is no reason to lower
+    # the overdose risk when alcohol comes with it or the supply is from the street, and the
+    # last use was in the past week: the danger is now. One pill weeks ago stays "talk soon".
+    Person(
+        "man who smokes fentanyl on weekends and drinks when he does",
+        "self",
+        {
+            "what_used": ("street",),
+            "takes_for_pain": "no",
+            "has_prescription": "no",
+            "how_long": "over_three",
+            "how_taken": ("smoked",),
+            "use_frequency": "less_often",
+            "last_use": "yesterday",
+            "for_high": "yes",
+            "mixes_with": ("alcohol",),
+            "uses_alone": "no",
+            "recent_break": ("none",),
+            "past_overdose": "no",
+            "has_naloxone": "yes",
+        },
+        must={"overdose_risk"},
+        say=("together they can stop it",),
+        levels={"overdose_risk": "urgent"},
+    ),
+    Person(
+        "client who buys “percs” most weekends, last four days ago",
+        "counselor",
+        {
+            "what_used": ("street_pills",),
+            "takes_for_pain": "no",
+            "has_prescription": "no",
+            "how_long": "over_three",
+            "how_taken": ("none",),
+            "use_frequency": "less_often",
+            "last_use": "this_week",
+            "for_high": "yes",
+            "mixes_with": ("none",),
+            "uses_alone": "no",
+            "recent_break": ("none",),
+            "past_overdose": "no",
+            "has_naloxone": "no",
+        },
+        must={"overdose_risk"},
+        levels={"overdose_risk": "urgent"},
+    ),
+    # Pregnancy with ongoing use or on treatment comes near the top, never "Good to know" last.
+    Person(
+        "pregnant client at intake who smokes fentanyl every day",
+        "counselor",
+        {
+            "what_used": ("street",),
+            "takes_for_pain": "no",
+            "has_prescription": "no",
+            "how_long": "over_three",
+            "how_taken": ("smoked",),
+            "use_frequency": "daily",
+            "last_use": "today",
+            "for_high": "yes",
+            "more_for_same": "yes",
+            "withdrawal_signs": ("aches", "sweats_chills", "stomach"),
+            "avoid_withdrawal": "yes",
+            "more_than_meant": "yes",
+            "cut_down": "tried",
+            "craving": "yes",
+            "mixes_with": ("none",),
+            "uses_alone": "yes",
+            "recent_break": ("none",),
+            "has_naloxone": "no",
+            "risk_factors": ("trauma",),
+            "pregnant": "yes",
+        },
+        must={"pregnancy", "overdose_risk", "addiction_signs"},
+        say=("methadone or buprenorphine is advised in pregnancy", "priority"),
+        levels={"pregnancy": "talk_soon"},
+        among_first={"pregnancy": 2},
+    ),
+    Person(
+        "pregnant woman on buprenorphine who still takes pills from a friend",
+        "self",
+        {
+            "what_used": ("moud", "street_pills"),
+            "takes_for_pain": "no",
+            "has_prescription": "yes",
+            "how_long": "over_three",
+            "how_taken": ("none",),
+            "use_frequency": "weekly",
+            "last_use": "this_week",
+            "for_high": "yes",
+            "craving": "yes",
+            "mixes_with": ("none",),
+            "uses_alone": "no",
+            "recent_break": ("none",),
+            "has_naloxone": "yes",
+            "pregnant": "yes",
+        },
+        must={"pregnancy", "in_treatment", "overdose_risk"},
+        say=("stay on your methadone or buprenorphine",),
+        never_say=("cut down safely",),
+        among_first={"pregnancy": 2},
+    ),
 ]
 
 
@@ -1060,6 +1162,9 @@ def check_person(bank: Bank, person: Person) -> None:
     shown = {r.id: r.level for r in report.findings}
     for finding_id, level in person.levels.items():
         assert shown.get(finding_id) == level, f"{finding_id} shown as {shown.get(finding_id)}, not {level}"
+    order = [r.id for r in report.findings]
+    for finding_id, most in person.among_first.items():
+        assert finding_id in order[:most], f"{finding_id} not among the first {most}: {order}"
     for finding_id, questions in person.why.items():
         (result,) = [r for r in report.findings if r.id == finding_id]
         assert {t.question_id for t in result.triggers} == questions
