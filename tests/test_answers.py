@@ -69,7 +69,9 @@ def one_answer_each(index: int) -> dict[str, Any]:
     for question in BANK.questions.values():
         values = [o.value for o in question.options]
         if question.type == "multi":
-            chosen[question.id] = tuple(values[i % len(values)] for i in sorted({index, index + 1}))
+            # In bank order, as the codec keeps them, even where the two wrap round the end.
+            picked = sorted({index % len(values), (index + 1) % len(values)})
+            chosen[question.id] = tuple(values[i] for i in picked)
         else:
             chosen[question.id] = values[index % len(values)]
     return chosen
