@@ -140,12 +140,15 @@ def meaning(report: Report, audience: str) -> str:
 HELP_ORDER: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
         "other": ("samhsa_helpline", "findtreatment", "lifeline_988", "poison_help", "never_use_alone"),
+        "carer": ("poison_help", "lifeline_988", "samhsa_helpline", "findtreatment"),
         "buying": ("never_use_alone", "samhsa_helpline", "findtreatment", "lifeline_988"),
         "self": ("samhsa_helpline", "findtreatment", "lifeline_988", "never_use_alone"),
         "counselor": ("samhsa_helpline", "findtreatment", "lifeline_988", "never_use_alone"),
     }
 )
 STREET = frozenset({"street_pills", "heroin", "street", "moud_street"})
+# A family member who saw confusion, heavy sleepiness or an extra dose after a prescribed medicine.
+MEDICINE_TROUBLE = frozenset({"confused", "very_sleepy", "extra_dose"})
 
 
 def _chosen(answers: Answers, question_id: str) -> tuple[str, ...]:
@@ -154,7 +157,9 @@ def _chosen(answers: Answers, question_id: str) -> tuple[str, ...]:
 
 
 def situation(answers: Answers, audience: str) -> str:
-    """Name the reader's situation: "buying", "prescribed_pain", or the audience itself."""
+    """Name the reader's situation: "buying", "prescribed_pain", "carer", or the audience itself."""
+    if audience == "other" and MEDICINE_TROUBLE.intersection(_chosen(answers, "med_effects")):
+        return "other" if STREET.intersection(_chosen(answers, "what_used")) else "carer"
     if audience != "self":
         return audience
     if STREET.intersection(_chosen(answers, "what_used")) or answers.get("others_pills") == "yes":
@@ -169,8 +174,11 @@ def helplines(
 ) -> tuple[Resource, ...]:
     """Return the report's helplines for this reader and region: the region's first, each once."""
     ids = list(region.lead)
-    ids += [local for r in report.resources if (local := region.local(r.id)) is not None]
-    order = HELP_ORDER.get(situation(answers, audience), HELP_ORDER["self"])
+    now = situation(answers, audience)
+    # A carer of someone on prescribed pills is not sent to a line for people who use drugs alone.
+    kept = [r for r in report.resources if not (now == "carer" and r.id == "never_use_alone")]
+    ids += [local for r in kept if (local := region.local(r.id)) is not None]
+    order = HELP_ORDER.get(now, HELP_ORDER["self"])
     if region.code == "US":
         ids.sort(key=lambda rid: order.index(rid) if rid in order else len(order))
     return tuple(bank.resources[rid] for rid in dict.fromkeys(ids))

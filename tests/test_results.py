@@ -80,6 +80,34 @@ def test_a_family_member_is_pointed_to_samhsa_first_and_never_to_never_use_alone
     assert "Never use alone" not in soup.select_one(".next-steps").get_text()
 
 
+# Issue 24, theme 4: the daughter of a 78-year-old on prescribed oxycodone, lorazepam and
+# gabapentin, newly confused, who may have taken an extra dose by mistake.
+CARER = {
+    "what_used": ["rx_opioid"],
+    "their_age": "age_65_plus",
+    "takes_for_pain": "yes",
+    "has_prescription": "yes",
+    "how_long": "over_three",
+    "med_effects": ["confused", "very_sleepy", "extra_dose"],
+    "more_often": "unsure",
+    "bigger_dose": "unsure",
+    "physical_signs": ["drowsy"],
+    "mixes_with": ["sedatives", "gabapentin"],
+    "uses_alone": "yes",
+    "has_naloxone": "no",
+}
+
+
+def test_a_carer_of_a_parent_on_prescribed_pills_is_pointed_to_the_prescriber_and_poison_help() -> None:
+    soup = results_page("other", CARER)
+    names = helpline_names(soup)
+    assert names[:2] == ["Their prescriber and pharmacist", "Poison Help"], names
+    assert "Never Use Alone" not in names
+    assert "CRAFT" not in soup.select_one("main").get_text()
+    first = soup.select_one("#finding-1").get_text(strip=True)
+    assert first.endswith("Confused or very sleepy after their medicine"), first
+
+
 def test_a_prescribed_pain_patient_is_pointed_to_the_prescriber_and_pharmacist_first() -> None:
     soup = results_page("self", TWO_PATTERNS["self"])
     assert helpline_names(soup)[0] == "Your prescriber and pharmacist"

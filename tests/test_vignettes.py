@@ -273,6 +273,7 @@ class Person:
     never_say: tuple[str, ...] = ()
     why: dict[str, set[str]] = field(default_factory=dict)
     levels: dict[str, str] = field(default_factory=dict)  # the level shown, by finding
+    among_first: dict[str, int] = field(default_factory=dict)  # finding: shown among the first N
 
 
 PAIN_PATIENT = {
@@ -883,6 +884,260 @@ PEOPLE: list[Person] = [
         say=("offer medication for opioid use disorder",),
         never_say=("occasional use",),
     ),
+    # Round 3, second part (issue 24, theme 4): an older parent on prescribed pills, seen by a
+    # carer. New confusion, heavy sleepiness or an extra dose by mistake is a medicine problem
+    # for the prescriber or pharmacist today, not a sign of drug use: no "high", no "misuse",
+    # no never-use-alone line (AGS Beers Criteria 2023; FDA 19 December 2019).
+    Person(
+        "daughter of a 78-year-old on oxycodone, lorazepam and gabapentin: confused, maybe a double dose",
+        "other",
+        {
+            "what_used": ("rx_opioid",),
+            "their_age": "age_65_plus",
+            "takes_for_pain": "yes",
+            "has_prescription": "yes",
+            "how_long": "over_three",
+            "how_taken": ("none",),
+            "med_effects": ("confused", "very_sleepy", "extra_dose"),
+            "more_often": "unsure",
+            "bigger_dose": "unsure",
+            "others_pills": "no",
+            "for_high": "no",
+            "several_prescribers": "no",
+            "behavior_signs": ("personality",),
+            "physical_signs": ("drowsy",),
+            "found_items": ("none",),
+            "mixes_with": ("sedatives", "gabapentin"),
+            "uses_alone": "yes",
+            "recent_break": ("none",),
+            "past_overdose": "no",
+            "has_naloxone": "no",
+        },
+        must={"medicine_effects", "overdose_risk"},
+        must_not={"signs_noticed", "misuse_pattern"},
+        say=(
+            "prescriber or pharmacist today",
+            "awake and breathing normally, call poison help at 1-800-222-1222",
+            "call 911",
+            "do not stop a pill for sleep or anxiety",
+            "falls",
+            "as people get older",
+        ),
+        never_say=("not high", "they are high", "misuse", "never use alone", "1-800-484-3731"),
+        levels={"medicine_effects": "urgent"},
+    ),
+    Person(
+        "son of an 84-year-old on hydrocodone who seems more mixed up lately, no extra dose",
+        "other",
+        {
+            "what_used": ("rx_opioid",),
+            "their_age": "age_65_plus",
+            "takes_for_pain": "yes",
+            "has_prescription": "yes",
+            "how_long": "over_three",
+            "how_taken": ("none",),
+            "med_effects": ("confused",),
+            "more_often": "no",
+            "bigger_dose": "no",
+            "others_pills": "no",
+            "for_high": "no",
+            "several_prescribers": "no",
+            "mixes_with": ("none",),
+            "has_naloxone": "yes",
+        },
+        must={"medicine_effects"},
+        must_not={"overdose_risk", "signs_noticed"},
+        say=("prescriber or pharmacist today", "infection"),
+        never_say=("1-800-222-1222", "misuse", "not high"),
+    ),
+    # Round 3, second part (issue 24, theme 1): substances that were one option. Loperamide in
+    # large amounts is a danger to the heart (FDA 2016, 2018), and never "do not stop suddenly";
+    # kratom is named (NIDA); street "Xanax bars" are often fake (DEA One Pill Can Kill).
+    Person(
+        "man who takes about 60 Imodium a day to get through withdrawal, and fainted last week",
+        "self",
+        {
+            "what_used": ("loperamide",),
+            "takes_for_pain": "no",
+            "has_prescription": "no",
+            "how_long": "one_to_three",
+            "how_taken": ("none",),
+            "use_frequency": "daily",
+            "last_use": "today",
+            "withdrawal_signs": ("aches", "runny_nose", "stomach"),
+            "avoid_withdrawal": "yes",
+            "cut_down": "tried",
+            "time_spent": "yes",
+            "mixes_with": ("none",),
+            "uses_alone": "yes",
+            "recent_break": ("none",),
+            "has_naloxone": "no",
+        },
+        must={"loperamide", "dependence_watch", "addiction_signs"},
+        say=("heart", "fainted", "call 911 now", "methadone or buprenorphine ease it"),
+        never_say=("do not stop suddenly",),
+        levels={"loperamide": "urgent"},
+    ),
+    Person(
+        "mother who finds empty boxes of Imodium in her son's room",
+        "other",
+        {
+            "what_used": ("loperamide", "unsure"),
+            "takes_for_pain": "no",
+            "has_prescription": "no",
+            "how_long": "unsure",
+            "how_taken": ("unsure",),
+            "withdrawal_signs": ("runny_nose", "restless"),
+            "found_items": ("none",),
+            "has_naloxone": "no",
+        },
+        must={"loperamide"},
+        say=("heart", "if they have fainted"),
+        levels={"loperamide": "urgent"},
+    ),
+    Person(
+        "client who takes kratom powder every day for back pain and feels sick without it",
+        "counselor",
+        {
+            "what_used": ("kratom",),
+            "takes_for_pain": "yes",
+            "has_prescription": "no",
+            "how_long": "over_three",
+            "how_taken": ("none",),
+            "use_frequency": "daily",
+            "last_use": "today",
+            "withdrawal_signs": ("aches", "restless"),
+            "avoid_withdrawal": "yes",
+            "mixes_with": ("alcohol",),
+            "has_naloxone": "no",
+        },
+        must={"kratom", "dependence_watch", "naloxone_gap"},
+        must_not={"loperamide"},
+        say=("kratom acts on opioid receptors", "unregulated"),
+    ),
+    Person(
+        "young man who smokes fentanyl on weekends with “Xanax bars” from a dealer",
+        "self",
+        {
+            "what_used": ("street",),
+            "takes_for_pain": "no",
+            "has_prescription": "no",
+            "how_long": "over_three",
+            "how_taken": ("smoked",),
+            "use_frequency": "less_often",
+            "last_use": "this_week",
+            "for_high": "yes",
+            "mixes_with": ("street_benzos",),
+            "uses_alone": "no",
+            "recent_break": ("none",),
+            "past_overdose": "no",
+            "has_naloxone": "no",
+        },
+        must={"overdose_risk"},
+        say=("“xanax bars”", "often fake", "together they can stop it"),
+        levels={"overdose_risk": "urgent"},
+    ),
+    # Round 3, second part (issue 24, an earlier judge): use now and then is no reason to lower
+    # the overdose risk when alcohol comes with it or the supply is from the street, and the
+    # last use was in the past week: the danger is now. One pill weeks ago stays "talk soon".
+    Person(
+        "man who smokes fentanyl on weekends and drinks when he does",
+        "self",
+        {
+            "what_used": ("street",),
+            "takes_for_pain": "no",
+            "has_prescription": "no",
+            "how_long": "over_three",
+            "how_taken": ("smoked",),
+            "use_frequency": "less_often",
+            "last_use": "yesterday",
+            "for_high": "yes",
+            "mixes_with": ("alcohol",),
+            "uses_alone": "no",
+            "recent_break": ("none",),
+            "past_overdose": "no",
+            "has_naloxone": "yes",
+        },
+        must={"overdose_risk"},
+        say=("together they can stop it",),
+        levels={"overdose_risk": "urgent"},
+    ),
+    Person(
+        "client who buys “percs” most weekends, last four days ago",
+        "counselor",
+        {
+            "what_used": ("street_pills",),
+            "takes_for_pain": "no",
+            "has_prescription": "no",
+            "how_long": "over_three",
+            "how_taken": ("none",),
+            "use_frequency": "less_often",
+            "last_use": "this_week",
+            "for_high": "yes",
+            "mixes_with": ("none",),
+            "uses_alone": "no",
+            "recent_break": ("none",),
+            "past_overdose": "no",
+            "has_naloxone": "no",
+        },
+        must={"overdose_risk"},
+        levels={"overdose_risk": "urgent"},
+    ),
+    # Pregnancy with ongoing use or on treatment comes near the top, never "Good to know" last.
+    Person(
+        "pregnant client at intake who smokes fentanyl every day",
+        "counselor",
+        {
+            "what_used": ("street",),
+            "takes_for_pain": "no",
+            "has_prescription": "no",
+            "how_long": "over_three",
+            "how_taken": ("smoked",),
+            "use_frequency": "daily",
+            "last_use": "today",
+            "for_high": "yes",
+            "more_for_same": "yes",
+            "withdrawal_signs": ("aches", "sweats_chills", "stomach"),
+            "avoid_withdrawal": "yes",
+            "more_than_meant": "yes",
+            "cut_down": "tried",
+            "craving": "yes",
+            "mixes_with": ("none",),
+            "uses_alone": "yes",
+            "recent_break": ("none",),
+            "has_naloxone": "no",
+            "risk_factors": ("trauma",),
+            "pregnant": "yes",
+        },
+        must={"pregnancy", "overdose_risk", "addiction_signs"},
+        say=("methadone or buprenorphine is advised in pregnancy", "priority"),
+        levels={"pregnancy": "talk_soon"},
+        among_first={"pregnancy": 2},
+    ),
+    Person(
+        "pregnant woman on buprenorphine who still takes pills from a friend",
+        "self",
+        {
+            "what_used": ("moud", "street_pills"),
+            "takes_for_pain": "no",
+            "has_prescription": "yes",
+            "how_long": "over_three",
+            "how_taken": ("none",),
+            "use_frequency": "weekly",
+            "last_use": "this_week",
+            "for_high": "yes",
+            "craving": "yes",
+            "mixes_with": ("none",),
+            "uses_alone": "no",
+            "recent_break": ("none",),
+            "has_naloxone": "yes",
+            "pregnant": "yes",
+        },
+        must={"pregnancy", "in_treatment", "overdose_risk"},
+        say=("stay on your methadone or buprenorphine",),
+        never_say=("cut down safely",),
+        among_first={"pregnancy": 2},
+    ),
 ]
 
 
@@ -907,6 +1162,9 @@ def check_person(bank: Bank, person: Person) -> None:
     shown = {r.id: r.level for r in report.findings}
     for finding_id, level in person.levels.items():
         assert shown.get(finding_id) == level, f"{finding_id} shown as {shown.get(finding_id)}, not {level}"
+    order = [r.id for r in report.findings]
+    for finding_id, most in person.among_first.items():
+        assert finding_id in order[:most], f"{finding_id} not among the first {most}: {order}"
     for finding_id, questions in person.why.items():
         (result,) = [r for r in report.findings if r.id == finding_id]
         assert {t.question_id for t in result.triggers} == questions
@@ -921,6 +1179,8 @@ EVERY_AUDIENCE: dict[str, dict[str, Any]] = {
     "overdose_self_now": {"took_too_much": "yes"},
     "overdose_check_on_them": {"with_them_now": "no", "overdose_signs_now": "unsure"},
     "suicide_unsure": {"suicide_thoughts_q": "unsure"},
+    "medicine_effects": {"has_prescription": "yes", "med_effects": ("confused",)},
+    "loperamide": {"what_used": ("loperamide",)},
     "overdose_risk": {"mixes_with": ("sedatives",)},
     "addiction_signs": {"cut_down": "tried", "gave_up": "yes"},
     "misuse_pattern": {"others_pills": "yes"},
@@ -942,6 +1202,7 @@ EVERY_AUDIENCE: dict[str, dict[str, Any]] = {
     "tolerance_expected": {**AS_PRESCRIBED, "more_for_same": "yes"},
     "dependence_expected": {**AS_PRESCRIBED, "mind_without": ("anxious",)},
     "in_treatment": {"what_used": ("moud",)},
+    "kratom": {"what_used": ("kratom",)},
     "naloxone_gap": {"has_naloxone": "no"},
     "context_factors": {"risk_factors": ("rural",)},
 }
@@ -1051,6 +1312,17 @@ def test_what_is_used_names_what_people_look_for(audience: str) -> None:
         assert name in options, name
     # A prescribed fentanyl patch is pharmacy medicine: no other option begins with fentanyl.
     assert not [label for label in labels("what_used", audience) if label.lower().startswith("fentanyl")]
+
+
+@pytest.mark.parametrize("audience", ["self", "other", "counselor"])
+def test_tramadol_and_codeine_are_pharmacy_opioids_kratom_and_loperamide_options(audience: str) -> None:
+    """Issue 24, theme 1: tramadol and codeine are medicine from a pharmacy, not "something else"."""
+    pharmacy = BANK.questions["what_used"].option("rx_opioid")
+    assert pharmacy is not None
+    assert "tramadol" in pharmacy.label.get(audience) and "codeine" in pharmacy.label.get(audience)
+    others = [o for o in BANK.questions["what_used"].all_options if o.value != "rx_opioid"]
+    assert not [o.value for o in others if re.search("tramadol|codeine", o.label.get(audience), re.I)]
+    assert {"kratom", "loperamide"} <= {o.value for o in others}
 
 
 @pytest.mark.parametrize("audience", ["self", "other", "counselor"])
