@@ -40,7 +40,7 @@ PAGES = {
         ["About this check", "Report a mistake", "Not a diagnosis:"],
     ),
     "/cover-your-tracks": (
-        ["Borrar su rastro", "Lo que Salir no puede borrar", "Una computadora:"],
+        ["Borrar su rastro", "Lo que “Salir de esta página” no puede borrar", "Una computadora:"],
         ["Cover your tracks", "What Exit cannot erase", "A computer:"],
     ),
     "/learn/": (
@@ -142,7 +142,7 @@ def test_the_confirm_pages_count_answers_in_spanish(app: Flask, choose) -> None:
     assert_spanish(
         asked.get_data(as_text=True),
         [
-            "¿Empezar un chequeo nuevo para “",
+            "¿Empezar un chequeo nuevo con la opción “",
             "Sí, borrar mis respuestas y empezar de nuevo",
             "No, conservar mis respuestas",
         ],
