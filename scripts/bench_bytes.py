@@ -47,7 +47,7 @@ def main(_argv: list[str]) -> None:
         ("results, Spanish", client_for("self", heavy, "es"), "/results"),
         ("counselor summary", client_for("counselor", counselor), "/results"),
         ("client copy", client_for("counselor", counselor), "/results/client-copy"),
-        ("overdose page", client_for("self", None), "/now/overdose_now"),
+        ("overdose page", client_for("self", None), "/now/1"),
         ("screener.css", client_for("self", None), "/static/screener.css"),
         ("print.css", client_for("self", None), "/print.css"),
     ]
