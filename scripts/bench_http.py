@@ -23,7 +23,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
-from screener import answers, create_app, i18n, rules
+from screener import answers, create_app, i18n, rules, security
 from screener.bank import Bank
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -117,10 +117,13 @@ def cookies(secret: str) -> tuple[str, str, str, str]:
         with client.session_transaction() as session:
             answers.save(session, bank, answers.Saved("self", dict(given), set(acknowledged)))
             session[answers.LANGUAGE] = i18n.LANGUAGES.index(language)
-        cookie = client.get_cookie("screener")
-        assert cookie is not None
-        made.append(f"screener={cookie.value}")
-    return f"/questions/{steps[middle][0].id}", made[0], made[1], made[2]
+        # The answers' cookie reads only beside the id cookie it is bound to.
+        names = (security.COOKIE_NAME, security.COOKIE_NAME + security.ID_COOKIE_SUFFIX)
+        found = [client.get_cookie(name) for name in names]
+        assert all(found), "the test client holds both session cookies"
+        made.append("; ".join(f"{cookie.key}={cookie.value}" for cookie in found if cookie))
+    number = [s.id for s in bank.sections].index(steps[middle][0].id) + 1  # the neutral address
+    return f"/questions/{number}", made[0], made[1], made[2]
 
 
 def check(url: str, cookie: str | None) -> None:
