@@ -13,7 +13,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import bank as bank_module
-from . import errors, fragments, i18n, intake, paths, regions, security, urls
+from . import errors, fragments, i18n, intake, journey, paths, regions, security, urls
 from .bank.i18n import load_languages
 from .forms import FormClasses
 from .keys import key_list
@@ -125,6 +125,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if problem:
         raise SystemExit(f"screener: {problem}.")
     app.extensions["forms"] = {language: FormClasses(bank) for language, bank in banks.items()}
+    # How long the check is for each audience (the start page): counted once, not per request.
+    app.extensions["sizes"] = {
+        language: {a.id: journey.size(bank, a.id) for a in bank.audiences} for language, bank in banks.items()
+    }
     i18n.install(app, translation_problems)
     security.install(app)
     urls.install(app, app.extensions["bank"])

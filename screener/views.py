@@ -224,7 +224,7 @@ def start() -> Any:
         "start.html",
         form=form,
         tampered=bool(form.tampered),
-        sizes={a.id: journey.size(bank, a.id) for a in bank.audiences},
+        sizes=current_app.extensions["sizes"][i18n.current()],
         resume_url=next_url(saved) if saved is not None else None,
     )
 
