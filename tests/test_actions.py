@@ -8,6 +8,7 @@ contradictions is checked over generated answer sets for every audience and regi
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -487,3 +488,86 @@ def test_steps_and_actions_follow_the_facts(
     for phrase in never_say:
         assert phrase not in words, f"says {phrase!r}"
     test_what_to_do_next_fits_the_person(person)
+
+
+# --- no step or action's words contradict an answer ---------------------------------------
+# The action table above checks which actions are chosen; this one reads the words a person
+# is shown (every card's title and steps, every action's title and line) in each region, for
+# answer sets that make the row's case true and are random everywhere else.
+
+BANKS = {region: load(region=region) for region in sorted(REGIONS)}
+MOUD = ("moud",)
+
+
+def _shown_words(audience: str, answers: dict[str, Any], region: str) -> list[str]:
+    bank = BANKS[region]
+    report = evaluate(bank, answers, audience)
+    said = [text for r in report.findings for text in (r.title, *r.steps)]
+    chosen = plan.actions(report, audience, REGIONS[region], bank)
+    said += [text for a in chosen for text in (a.title, a.detail)]
+    return said
+
+
+# (case, answers that make it true, audiences it applies to, words that contradict it)
+WORD_CONTRADICTIONS: list[tuple[str, dict[str, Any], tuple[str, ...], str]] = [
+    (
+        "no prescription and not on treatment: never 'your prescriber'",
+        {"has_prescription": "no", "what_used": ("street_pills",), "takes_for_pain": "yes"},
+        ("self", "other", "counselor"),
+        r"\b(?:your|their|the) prescriber\b",
+    ),
+    (
+        "pregnant on methadone or buprenorphine: never cut down or a slow plan",
+        {"pregnant": "yes", "what_used": MOUD, "has_prescription": "yes"},
+        ("self", "counselor"),
+        r"(?i)\bcut(?:ting)? down\b|slow plan|\btaper",
+    ),
+    (
+        "on methadone or buprenorphine and not wanting to cut down: never start treatment or cut down",
+        {"what_used": MOUD, "has_prescription": "yes", "cut_down": "no"},
+        ("self", "other", "counselor"),
+        r"(?i)help (?:you|them) start|\bstart(?:ing)? (?:methadone|buprenorphine)"
+        r"|\bcut(?:ting)? down\b|\btaper",
+    ),
+    (
+        "on methadone or buprenorphine, takes extra from others: never a prescription to start",
+        {"what_used": ("moud", "moud_street"), "has_prescription": "yes", "cut_down": "no"},
+        ("self", "other", "counselor"),
+        r"(?i)help (?:you|them) start|a prescription for buprenorphine|\bcut(?:ting)? down safely",
+    ),
+    (
+        "has naloxone: never 'get naloxone'",
+        {"has_naloxone": "yes"},
+        ("self", "other", "counselor"),
+        r"(?i)\bget naloxone\b",
+    ),
+    (
+        "never uses alone: never 'never use alone'",
+        {"uses_alone": "no"},
+        ("self", "other", "counselor"),
+        r"\b[Nn]ever (?:to )?(?:use|inject) alone",
+    ),
+]
+# Words that name cutting down only to advise against it.
+NOT_ADVICE = re.compile(
+    r"(?i)safer for you and the baby than cutting down|a taper is not advised"
+    r"|do not stop or cut down suddenly"
+)
+Row = tuple[str, dict[str, Any], tuple[str, ...], str]
+
+
+def _answers_with(audience: str, fixed: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
+    return _answer_sets(audience).map(lambda drawn: {**drawn, **fixed})
+
+
+@pytest.mark.parametrize("region", sorted(REGIONS))
+@pytest.mark.parametrize("row", WORD_CONTRADICTIONS, ids=[row[0] for row in WORD_CONTRADICTIONS])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_no_words_contradict_an_answer(row: Row, region: str, data: st.DataObject) -> None:
+    case, fixed, audiences, pattern = row
+    audience = data.draw(st.sampled_from(audiences))
+    answers = data.draw(_answers_with(audience, fixed))
+    shown = _shown_words(audience, answers, region)
+    wrong = [text for text in shown if re.search(pattern, NOT_ADVICE.sub("", text))]
+    assert not wrong, (case, audience, wrong, answers)
