@@ -150,6 +150,36 @@ PEOPLE = [
         must_not={"naloxone", "spotter"},
     ),
     Person(
+        "woman who takes about 40 Imodium a day for withdrawal and felt her heart flutter",
+        "self",
+        {
+            "what_used": ("loperamide",),
+            "takes_for_pain": "no",
+            "has_prescription": "no",
+            "use_frequency": "daily",
+            "last_use": "today",
+            "withdrawal_signs": ("aches", "stomach"),
+            "uses_alone": "yes",
+            "has_naloxone": "no",
+        },
+        must={"heart", "talk"},
+        first="heart",
+    ),
+    Person(
+        "man who stopped his methadone a month ago and went back to heroin",
+        "self",
+        {
+            "what_used": ("moud", "heroin"),
+            "takes_for_pain": "no",
+            "has_prescription": "no",
+            "recent_break": ("stopped_moud",),
+            "craving": "yes",
+            "has_naloxone": "no",
+        },
+        must={"talk"},
+        must_not={"team"},
+    ),
+    Person(
         "methadone patient back from a hospital stay, has naloxone",
         "self",
         {**METHADONE_PATIENT, "recent_break": ("hospital",), "has_naloxone": "yes", "uses_alone": "yes"},
@@ -497,6 +527,7 @@ def test_steps_and_actions_follow_the_facts(
 
 BANKS = {region: load(region=region) for region in sorted(REGIONS)}
 MOUD = ("moud",)
+NO_BREAK = ("none",)  # on it now: not stopped lately
 
 
 def _shown_words(audience: str, answers: dict[str, Any], region: str) -> list[str]:
@@ -518,20 +549,25 @@ WORD_CONTRADICTIONS: list[tuple[str, dict[str, Any], tuple[str, ...], str]] = [
     ),
     (
         "pregnant on methadone or buprenorphine: never cut down or a slow plan",
-        {"pregnant": "yes", "what_used": MOUD, "has_prescription": "yes"},
+        {"pregnant": "yes", "what_used": MOUD, "has_prescription": "yes", "recent_break": NO_BREAK},
         ("self", "counselor"),
         r"(?i)\bcut(?:ting)? down\b|slow plan|\btaper",
     ),
     (
         "on methadone or buprenorphine and not wanting to cut down: never start treatment or cut down",
-        {"what_used": MOUD, "has_prescription": "yes", "cut_down": "no"},
+        {"what_used": MOUD, "has_prescription": "yes", "cut_down": "no", "recent_break": NO_BREAK},
         ("self", "other", "counselor"),
         r"(?i)help (?:you|them) start|\bstart(?:ing)? (?:methadone|buprenorphine)"
         r"|\bcut(?:ting)? down\b|\btaper",
     ),
     (
         "on methadone or buprenorphine, takes extra from others: never a prescription to start",
-        {"what_used": ("moud", "moud_street"), "has_prescription": "yes", "cut_down": "no"},
+        {
+            "what_used": ("moud", "moud_street"),
+            "has_prescription": "yes",
+            "cut_down": "no",
+            "recent_break": NO_BREAK,
+        },
         ("self", "other", "counselor"),
         r"(?i)help (?:you|them) start|a prescription for buprenorphine|\bcut(?:ting)? down safely",
     ),
