@@ -583,6 +583,13 @@ WORD_CONTRADICTIONS: list[tuple[str, dict[str, Any], tuple[str, ...], str]] = [
         ("self", "other", "counselor"),
         r"\b[Nn]ever (?:to )?(?:use|inject) alone",
     ),
+    (
+        "on naltrexone only: no dose to raise, no take-home doses, no methadone to keep taking",
+        {"what_used": ("naltrexone", "street"), "has_prescription": "yes", "recent_break": NO_BREAK},
+        ("self", "other", "counselor"),
+        r"(?i)dose (?:can often be raised|increase)|take-home doses|keep taking your methadone"
+        r"|stay on (?:your|their) methadone",
+    ),
 ]
 # Words that name cutting down only to advise against it.
 NOT_ADVICE = re.compile(
