@@ -175,7 +175,9 @@ def build(bank: Bank, raw_answers: Mapping[str, Answer], report: Report) -> Inta
         for q in bank.questions.values()
         if q.id in answers and UNSURE in (a if isinstance(a := answers[q.id], tuple) else (a,))
     )
-    patterns = tuple((_(LEVEL_NAMES[f.level]), f.title) for f in report.findings)
+    # What was met at intake (a safety page the counselor went on from) heads the list.
+    patterns = tuple((_(LEVEL_NAMES[a.finding.level]), a.title) for a in report.aftercare)
+    patterns += tuple((_(LEVEL_NAMES[f.level]), f.title) for f in report.findings)
     shown = {row.question_id for row in summary}
     shown |= {t.question_id for area in report.areas for t in area.triggers}
     shown_before = {}

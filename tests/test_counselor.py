@@ -276,6 +276,34 @@ def test_the_client_copy_speaks_to_the_client(walker: Walker, client: FlaskClien
     assert "Client reports" not in page
 
 
+def test_a_client_with_thoughts_of_suicide_now_takes_home_the_crisis_line_first(
+    walker: Walker, client: FlaskClient
+) -> None:
+    # A client who uses heroin daily reports thoughts of suicide right now; the counselor goes
+    # on past the interrupt page. The notes name it first and the handout leads with 988.
+    soup = counselor_results(
+        walker,
+        client,
+        {
+            "suicide_thoughts_q": "now",
+            "what_used": ["heroin"],
+            "how_taken": ["injected"],
+            "use_frequency": "daily",
+            "past_overdose": "yes",
+            "has_naloxone": "no",
+        },
+    )
+    notes = unescape(soup.select_one("textarea#notes-text").get_text())
+    patterns = notes.split("PATTERNS WORTH EXPLORING\n", 1)[1].splitlines()
+    assert patterns[0] == "- Emergency: Thoughts of suicide right now, reported at intake", patterns[:3]
+    first_step = soup.select_one(".next-steps__list li")
+    assert first_step is not None and "crisis line" in first_step.get_text(), first_step
+    page = text_of(client.get("/results/client-copy"))
+    steps = re.findall(r"<li><strong>([^<]+)\.</strong>.*?</li>", page, flags=re.S)
+    assert steps and steps[0] == "Talk to someone now: free, any hour", steps
+    assert re.search(r"<li><strong>Talk to someone now[^<]*</strong>[^<]*988", page)
+
+
 def test_next_client_forgets_everything_and_starts_a_counselor_check(
     walker: Walker, client: FlaskClient, bank: Bank
 ) -> None:
