@@ -183,8 +183,23 @@ PEOPLE = [
         "methadone patient back from a hospital stay, has naloxone",
         "self",
         {**METHADONE_PATIENT, "recent_break": ("hospital",), "has_naloxone": "yes", "uses_alone": "yes"},
-        must={"keep_naloxone", "prescriber"},
+        must={"keep_naloxone", "team"},
+        must_not={"naloxone", "spotter", "prescriber"},
+    ),
+    Person(
+        "woman stable on buprenorphine for two years who overdosed once, long before",
+        "self",
+        {
+            **METHADONE_PATIENT,
+            "use_frequency": "daily",
+            "withdrawal_signs": ("aches", "restless"),
+            "craving": "yes",
+            "uses_alone": "no",
+            "past_overdose": "yes",
+        },
+        must={"keep_naloxone", "team"},
         must_not={"naloxone", "spotter"},
+        first="team",
     ),
 ]
 

@@ -1365,6 +1365,28 @@ PEOPLE: list[Person] = [
         never_say=("keep taking your methadone", "the dose can often be raised", "take-home doses"),
     ),
     Person(
+        "woman stable on buprenorphine for two years who overdosed once, long before",
+        "self",
+        {
+            **METHADONE_PATIENT,
+            "use_frequency": "daily",
+            "last_use": "today",
+            "withdrawal_signs": ("aches", "restless"),
+            "craving": "yes",
+            "mixes_with": ("none",),
+            "uses_alone": "no",
+            "recent_break": ("none",),
+            "past_overdose": "yes",
+            "dose_high": "no",
+            "breathing_problem": "no",
+        },
+        must={"in_treatment", "overdose_risk"},
+        must_not={"misuse_pattern"},
+        levels={"overdose_risk": "talk_soon"},
+        say=("a past overdose raises the risk",),
+        never_say=("can help you cut down safely",),
+    ),
+    Person(
         "father whose daughter takes naltrexone pills and stays off opioids",
         "other",
         {
