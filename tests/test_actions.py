@@ -201,6 +201,20 @@ PEOPLE = [
         must_not={"naloxone", "spotter"},
         first="team",
     ),
+    Person(
+        "counselor: cancer patient on morphine as prescribed, tired, eating little, nodding off",
+        "counselor",
+        {
+            **PAIN_PATIENT,
+            "more_for_same": "yes",
+            "illness_worse": "yes",
+            "physical_signs": ("appetite", "drowsy"),
+            "dose_high": "yes",
+            "has_naloxone": "no",
+        },
+        must={"prescriber", "naloxone"},
+        first="prescriber",
+    ),
 ]
 
 

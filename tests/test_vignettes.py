@@ -1418,6 +1418,35 @@ PEOPLE: list[Person] = [
         never_say=("if cutting down is hard", "advised treatment, safer"),
     ),
     Person(
+        "counselor: woman of 63 on morphine for cancer as prescribed, tired, eating little, nodding off",
+        "counselor",
+        {
+            **PAIN_PATIENT,
+            "use_frequency": "daily",
+            "more_for_same": "yes",
+            "illness_worse": "yes",
+            "withdrawal_signs": ("aches", "sweats_chills"),
+            "physical_signs": ("appetite", "drowsy"),
+            "mixes_with": ("none",),
+            "uses_alone": "no",
+            "dose_high": "yes",
+            "has_naloxone": "no",
+        },
+        must={"sleepy_on_medicine", "tolerance_expected", "dependence_expected"},
+        must_not={"overdose_risk", "addiction_signs", "misuse_pattern"},
+        say=("sedation can come before slowed breathing",),
+        among_first={"sleepy_on_medicine": 1},
+    ),
+    Person(
+        "man on prescribed hydrocodone after a back operation who keeps nodding off",
+        "self",
+        {**PAIN_PATIENT, "use_frequency": "daily", "self_signs": ("drowsy",), "mixes_with": ("none",)},
+        must={"sleepy_on_medicine"},
+        must_not={"signs_noticed", "addiction_signs", "misuse_pattern"},
+        say=("tell your prescriber or care team about the sleepiness soon",),
+        never_say=("opioid use is causing problems",),
+    ),
+    Person(
         "father whose daughter takes naltrexone pills and stays off opioids",
         "other",
         {
@@ -1497,6 +1526,7 @@ EVERY_AUDIENCE: dict[str, dict[str, Any]] = {
     "tolerance_watch": {"has_prescription": "no", "same_dose_less": "yes"},
     "dependence_watch": {"others_pills": "yes", "avoid_withdrawal": "yes"},
     "injecting": {"how_taken": ("injected",)},
+    "sleepy_on_medicine": {**AS_PRESCRIBED, "self_signs": ("drowsy",), "physical_signs": ("drowsy",)},
     "signs_noticed": {
         "behavior_signs": ("alone",),
         "physical_signs": ("hygiene",),
