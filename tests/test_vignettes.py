@@ -1411,7 +1411,13 @@ PEOPLE: list[Person] = [
     Person(
         "pregnant woman who takes her prescribed oxycodone as written for a back injury",
         "self",
-        {**PAIN_PATIENT, "pregnant": "yes", "use_frequency": "daily", "mixes_with": ("none",), "uses_alone": "no"},
+        {
+            **PAIN_PATIENT,
+            "pregnant": "yes",
+            "use_frequency": "daily",
+            "mixes_with": ("none",),
+            "uses_alone": "no",
+        },
         must={"pregnancy"},
         must_not={"addiction_signs", "misuse_pattern"},
         say=("tell your prenatal care team",),
