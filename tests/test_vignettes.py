@@ -1453,6 +1453,25 @@ PEOPLE: list[Person] = [
         never_say=("opioid use is causing problems",),
     ),
     Person(
+        "counselor: girl of 17 who takes kratom and street Xanax bars",
+        "counselor",
+        {
+            "their_age": "under_18",
+            "what_used": ("kratom",),
+            "takes_for_pain": "no",
+            "has_prescription": "no",
+            "how_taken": ("swallowed",),
+            "use_frequency": "weekly",
+            "last_use": "this_week",
+            "for_high": "yes",
+            "mixes_with": ("street_benzos",),
+            "uses_alone": "no",
+            "has_naloxone": "no",
+        },
+        must={"young_person", "kratom", "overdose_risk"},
+        say=("client is under 18", "buprenorphine with a prescriber who treats teens"),
+    ),
+    Person(
         "father whose daughter takes naltrexone pills and stays off opioids",
         "other",
         {
