@@ -252,7 +252,7 @@ class Plan:
     pattern_sources: int = 0
 
 
-MANY_UNSURE = 3
+MANY_UNSURE = 5  # of some forty answers: fewer are counted plainly, not called "many"
 
 
 def build(report: Report, answers: Answers, audience: str, region: Region, bank: Bank) -> Plan:

@@ -208,6 +208,9 @@ def test_many_not_sure_answers_get_a_kind_line_in_every_audience(audience: str) 
     assert "988" not in kind.get_text()
     one = results_page(audience, {**SURE, "craving": "unsure"})
     assert one.select_one(".kind-line") is None and "1 answer was “Not sure”" in one.get_text()
+    # Three of some forty answers is not "many": the count, plainly.
+    three = results_page(audience, {**SURE, "craving": "unsure", "gave_up": "unsure", "time_spent": "unsure"})
+    assert three.select_one(".kind-line") is None and "3 answers were “Not sure”" in three.get_text()
 
 
 def test_in_canada_the_strip_and_the_first_helplines_are_canadian() -> None:
