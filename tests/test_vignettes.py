@@ -229,7 +229,7 @@ VIGNETTES: list[tuple[str, str, dict[str, Any], set[str], set[str]]] = [
     (
         "on methadone treatment, withdrawal when late",
         "counselor",
-        {"what_used": ("moud",), "has_prescription": "yes", "withdrawal_signs": ("aches",)},
+        {"what_used": ("moud",), "has_prescription": "yes", "withdrawal_signs": ("aches", "sweats_chills")},
         {"in_treatment", "dependence_expected"},
         {"dependence_watch", "misuse_pattern"},
     ),
@@ -488,7 +488,7 @@ PEOPLE: list[Person] = [
     Person(
         "pain patient who takes pills at home alone",
         "self",
-        {**PAIN_PATIENT, "withdrawal_signs": ("aches",), "uses_alone": "yes"},
+        {**PAIN_PATIENT, "withdrawal_signs": ("aches", "sweats_chills"), "uses_alone": "yes"},
         must={"dependence_expected"},
         must_not={"overdose_risk", "misuse_pattern", "dependence_watch"},
         why={"dependence_expected": {"withdrawal_signs"}},
@@ -536,7 +536,7 @@ PEOPLE: list[Person] = [
             **PAIN_PATIENT,
             "how_taken": ("crushed", "snorted"),
             "more_for_same": "yes",
-            "withdrawal_signs": ("aches",),
+            "withdrawal_signs": ("aches", "stomach"),
         },
         must={"misuse_pattern", "tolerance_watch", "dependence_watch"},
         must_not={"tolerance_expected", "dependence_expected"},
@@ -1521,6 +1521,12 @@ PEOPLE: list[Person] = [
         never_say=("a slow plan to cut down", "ask a doctor or clinic"),
     ),
     Person(
+        "man of 74 on prescribed hydrocodone as written who sleeps badly when a dose is late",
+        "self",
+        {**PAIN_PATIENT, "use_frequency": "daily", "mind_without": ("sleep",), "mixes_with": ("none",)},
+        must_not={"dependence_expected", "dependence_watch"},
+    ),
+    Person(
         "father whose daughter takes naltrexone pills and stays off opioids",
         "other",
         {
@@ -1607,7 +1613,7 @@ EVERY_AUDIENCE: dict[str, dict[str, Any]] = {
         "self_signs": ("avoiding", "hygiene"),
     },
     "tolerance_expected": {**AS_PRESCRIBED, "more_for_same": "yes"},
-    "dependence_expected": {**AS_PRESCRIBED, "mind_without": ("anxious",)},
+    "dependence_expected": {**AS_PRESCRIBED, "mind_without": ("anxious", "sleep")},
     "in_treatment": {"what_used": ("moud",), "has_prescription": "yes"},
     "pain_outgrew_dose": {**AS_PRESCRIBED, "illness_worse": "yes", "more_often": "yes"},
     "kratom": {"what_used": ("kratom",)},
