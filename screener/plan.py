@@ -181,6 +181,8 @@ def helplines(
     order = HELP_ORDER.get(now, HELP_ORDER["self"])
     if region.code == "US":
         ids.sort(key=lambda rid: order.index(rid) if rid in order else len(order))
+    if "crisis" in report.actions:  # thoughts of suicide: the crisis line first, wherever it is
+        ids.sort(key=lambda rid: rid != region.crisis)
     return tuple(bank.resources[rid] for rid in dict.fromkeys(ids))
 
 

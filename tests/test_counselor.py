@@ -302,6 +302,8 @@ def test_a_client_with_thoughts_of_suicide_now_takes_home_the_crisis_line_first(
     steps = re.findall(r"<li><strong>([^<]+)\.</strong>.*?</li>", page, flags=re.S)
     assert steps and steps[0] == "Talk to someone now: free, any hour", steps
     assert re.search(r"<li><strong>Talk to someone now[^<]*</strong>[^<]*988", page)
+    helplines = soup_of(client.get("/results/client-copy")).select("section.resources h3")
+    assert helplines[0].get_text(strip=True) == "988 Suicide & Crisis Lifeline", helplines
 
 
 def test_next_client_forgets_everything_and_starts_a_counselor_check(
