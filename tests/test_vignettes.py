@@ -1571,6 +1571,20 @@ PEOPLE: list[Person] = [
         say=("call the clinic or prescriber who gave you naltrexone soon",),
     ),
     Person(
+        "woman unsure whether her friend uses opioids at all, who saw her sleepy and withdrawn",
+        "other",
+        {
+            "what_used": ("unsure",),
+            "their_age": "age_18_to_25",
+            "behavior_signs": ("avoiding",),
+            "physical_signs": ("drowsy",),
+            "found_items": ("none",),
+            "past_overdose": "unsure",
+            "has_naloxone": "no",
+        },
+        must_not={"overdose_risk"},
+    ),
+    Person(
         "father whose daughter takes naltrexone pills and stays off opioids",
         "other",
         {
