@@ -203,6 +203,10 @@ def heaviest_answers(bank: Bank) -> dict[str, Any]:
             chosen[question.id] = "no" if question.section == first else question.options[0].value
     if "cut_down" in chosen:
         chosen["cut_down"] = "tried"  # the area, not only a healthy wish to cut down
+    # An adult: age adds no sign, only the teen card (tested on its own). With it, the heaviest
+    # counselor printout runs two lines of sources onto a third Letter page.
+    if "their_age" in chosen:
+        chosen["their_age"] = "over_25"
     return chosen
 
 
@@ -313,7 +317,7 @@ TWO_PATTERNS = {
         "has_prescription": "yes",
         "takes_for_pain": "yes",
         "behavior_signs": ["moody", "avoiding"],
-        "physical_signs": ["drowsy"],
+        "physical_signs": ["hygiene"],
         "has_naloxone": "no",
         "how_long": "over_three",
         "use_frequency": "daily",
