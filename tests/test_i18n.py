@@ -305,6 +305,21 @@ def test_fixed_words_are_translated_once_when_compiled_and_each_request_gets_its
     assert spanish not in client.get("/", headers={"Accept-Language": "es"}).get_data(as_text=True)
 
 
+def test_the_strip_and_listen_control_made_once_follow_each_request_s_language(client: FlaskClient) -> None:
+    # Both are rendered once per language and region (screener/fragments.py) and put in place.
+    catalogs = client.application.extensions["catalogs"]
+    for language in ("en", "es", "es", "en", "es"):
+        html = client.get("/", headers={"Accept-Language": language}).get_data(as_text=True)
+        soup = BeautifulSoup(html, "html.parser")
+        strip = soup.select_one(".emergency-strip")
+        assert strip is not None
+        overdose = catalogs[language].gettext('Overdose: <a href="%(href)s">what to do</a>')
+        assert re.sub(r"<[^>]+>", "", overdose) in strip.get_text()
+        control = soup.select_one(".listen")
+        assert control is not None and control["data-voice"] == f"{language}-US"
+        assert control["data-reading"] == catalogs[language].gettext("Reading aloud")
+
+
 def test_an_odd_language_in_the_cookie_falls_back_to_the_browser() -> None:
     app = make_app()
     client = app.test_client()
