@@ -2,10 +2,10 @@
 
 A helpline's card (its name, how to reach it, what happens, hours, languages and cost) reads the
 same on every page that shows it, for everyone in the deployment's region, and so does the link to
-a page's source number N, the emergency strip under every page's header and the "Listen" control:
-the first page to show one in a language renders it, and every later page puts that copy in
-place. Only the bank's own objects, the region, the site's root address and the words the
-templates themselves pass are keys; nothing a person answered is kept.
+a page's source number N, the page's frame (the Exit bar, the emergency strip, the footer's
+links) and the "Listen" control: the first page to show one in a language renders it, and every
+later page puts that copy in place. Only the bank's own objects, the region, the site's root
+address and the words the templates themselves pass are keys; nothing a person answered is kept.
 """
 
 from __future__ import annotations
@@ -85,6 +85,20 @@ def install(app: Flask) -> None:
             )
         return html
 
+    # (language, the site's root address, the macro's name) -> the part of the page frame
+    parts: dict[tuple[str, str, str], Markup] = {}
+
+    def frame(name: str) -> Markup:
+        """A part of every page that takes nothing from the request but its language (a macro
+        of templates/_frame.html without arguments: the stylesheet and script links, the Exit
+        bar, the footer's links)."""
+        key = (i18n.current(), request.script_root, name)
+        html = parts.get(key)
+        if html is None:
+            macro = getattr(app.jinja_env.get_template("_frame.html").module, name)
+            html = parts[key] = Markup(macro())
+        return html
+
     # (language, region, root address, and the template's own arguments) -> the control
     controls: dict[tuple[Any, ...], Markup] = {}
 
@@ -102,6 +116,10 @@ def install(app: Flask) -> None:
         return html
 
     app.jinja_env.globals.update(
-        card_head=card_head, source_links=source_links, emergency_strip=emergency_strip, listen=listen
+        card_head=card_head,
+        source_links=source_links,
+        emergency_strip=emergency_strip,
+        frame=frame,
+        listen=listen,
     )
     app.jinja_env.filters["here"] = here
