@@ -13,7 +13,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import bank as bank_module
-from . import errors, fragments, i18n, intake, journey, paths, regions, security, urls
+from . import errors, fragments, i18n, intake, journey, paths, regions, security, templating, urls
 from .bank.i18n import load_languages
 from .forms import FormClasses
 from .keys import key_list
@@ -23,6 +23,8 @@ from .security import csrf as csrf
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Create the app: defaults, then SCREENER_* / FLASK_* environment, then test_config."""
     app = Flask(__name__, template_folder=str(paths.content("templates")))
+    # Each language's templates compiled with their fixed words translated (templating.py).
+    app.jinja_environment = templating.Environment
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.config.from_mapping(
@@ -173,13 +175,14 @@ def settings_problem(config: Mapping[str, Any]) -> str | None:
 
 
 def warm_up(app: Flask) -> None:
-    """Compile every template and build every page's form before serving.
+    """Compile every template (in every language) and build every page's form before serving.
 
     gunicorn.conf.py calls this in the master process before it forks the workers, so no
     person's first request pays for it (about 150 ms per worker otherwise).
     """
     for name in app.jinja_env.list_templates():
         app.jinja_env.get_template(name)
+    templating.warm_up(app)
     for language, bank in app.extensions["banks"].items():
         classes: FormClasses = app.extensions["forms"][language]
         for section in bank.sections:

@@ -2,9 +2,10 @@
 
 A helpline's card (its name, how to reach it, what happens, hours, languages and cost) reads the
 same on every page that shows it, for everyone in the deployment's region, and so does the link to
-a page's source number N: the first page to show one in a language renders it, and every later
-page puts that copy in place. Only the bank's own objects and small numbers are keys; nothing a
-person answered is kept.
+a page's source number N, the page's frame (the Exit bar, the emergency strip, the footer's
+links) and the "Listen" control: the first page to show one in a language renders it, and every
+later page puts that copy in place. Only the bank's own objects, the region, the site's root
+address and the words the templates themselves pass are keys; nothing a person answered is kept.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
@@ -67,5 +68,58 @@ def install(app: Flask) -> None:
             made.append(link)
         return Markup(" ").join(made)
 
-    app.jinja_env.globals.update(card_head=card_head, source_links=source_links)
+    # (language, region, the site's root address) -> the strip of emergency numbers
+    strips: dict[tuple[str, str, str], Markup] = {}
+
+    def emergency_strip() -> Markup:
+        """The strip under the header: the emergency number, what to do in an overdose, the
+        crisis line (templates/_frame.html)."""
+        key = (i18n.current(), app.config["REGION"], request.script_root)
+        html = strips.get(key)
+        if html is None:
+            region = regions.REGIONS[app.config["REGION"]]
+            resources = i18n.bank().resources
+            frame = app.jinja_env.get_template("_frame.html").module
+            html = strips[key] = Markup(
+                frame.emergency_strip(region, resources[region.emergency], resources[region.crisis])  # type: ignore[attr-defined]
+            )
+        return html
+
+    # (language, the site's root address, the macro's name) -> the part of the page frame
+    parts: dict[tuple[str, str, str], Markup] = {}
+
+    def frame(name: str) -> Markup:
+        """A part of every page that takes nothing from the request but its language (a macro
+        of templates/_frame.html without arguments: the stylesheet and script links, the Exit
+        bar, the footer's links)."""
+        key = (i18n.current(), request.script_root, name)
+        html = parts.get(key)
+        if html is None:
+            macro = getattr(app.jinja_env.get_template("_frame.html").module, name)
+            html = parts[key] = Markup(macro())
+        return html
+
+    # (language, region, root address, and the template's own arguments) -> the control
+    controls: dict[tuple[Any, ...], Markup] = {}
+
+    def listen(read: str, follow: str | None = None, row: bool = False, waiting: str | None = None) -> Markup:
+        """The "Listen" control (templates/_listen.html); every argument is a template's own
+        literal words, so there are a handful of keys."""
+        key = (i18n.current(), app.config["REGION"], request.script_root, read, follow, row, waiting)
+        html = controls.get(key)
+        if html is None:
+            region = regions.REGIONS[app.config["REGION"]]
+            module = app.jinja_env.get_template("_listen.html").module
+            html = controls[key] = Markup(
+                module.listen(read, follow, row, waiting, i18n.bank(), region, i18n.current())  # type: ignore[attr-defined]
+            )
+        return html
+
+    app.jinja_env.globals.update(
+        card_head=card_head,
+        source_links=source_links,
+        emergency_strip=emergency_strip,
+        frame=frame,
+        listen=listen,
+    )
     app.jinja_env.filters["here"] = here

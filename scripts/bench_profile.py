@@ -45,18 +45,15 @@ def request_for(page: str) -> Callable[[], Any]:
     everything = heavy_answers(bank, audience)
     steps = rules.visible_sections(bank, everything, audience)
     middle = len(steps) // 2
-    given = everything
     path = "/results"
     if kind == "question":
-        given = {q.id: everything[q.id] for _, questions in steps[:middle] for q in questions}
         path = f"/questions/{[s.id for s in bank.sections].index(steps[middle][0].id) + 1}"
     elif kind == "start":
         path = "/"
     acknowledged = {f.id for f in bank.findings if f.interrupts}
     client = app.test_client()
     with client.session_transaction() as session:
-        if kind != "start":
-            answers.save(session, bank, answers.Saved(audience, dict(given), acknowledged))
+        answers.save(session, bank, answers.Saved(audience, dict(everything), acknowledged))
         session[answers.LANGUAGE] = i18n.LANGUAGES.index(language)
 
     def one() -> Any:

@@ -270,6 +270,56 @@ def test_clear_keeps_the_language_and_exit_forgets_it(client: FlaskClient) -> No
     assert '<html lang="en">' in client.get("/").get_data(as_text=True)
 
 
+def test_fixed_words_are_translated_once_when_compiled_and_each_request_gets_its_own(
+    client: FlaskClient,
+) -> None:
+    app = client.application
+    catalogs = app.extensions["catalogs"]
+    fixed = "Skip to main content"  # a plain _("...") in base.html
+    spanish = catalogs["es"].gettext(fixed)
+    assert spanish != fixed
+    # Compiled into the Spanish templates as a constant, not looked up per request.
+    source = app.jinja_env.loader.get_source(app.jinja_env, "base.html")[0]
+    compiled = app.jinja_env.for_language("es").compile(source, "base.html", raw=True)
+    assert repr(spanish) in compiled or spanish in compiled
+    assert fixed not in compiled
+    # Words with a variable still go through the catalog when the page is made.
+    start = app.jinja_env.for_language("es").compile(
+        app.jinja_env.loader.get_source(app.jinja_env, "start.html")[0], "start.html", raw=True
+    )
+    assert "Up to %(questions)s questions, %(minutes)s minutes" in start
+    # The language is the request's, page after page, whichever was compiled first.
+    for language in ("es", "en", "es", "en", "en", "es"):
+        html = client.get("/", headers={"Accept-Language": language}).get_data(as_text=True)
+        assert f'<html lang="{language}">' in html
+        wanted, other = (spanish, fixed) if language == "es" else (fixed, spanish)
+        assert wanted in html and other not in html
+        # A macro imported without the page's context (error_summary, choices) and a variable
+        # string are in the same language.
+        hint = catalogs[language].gettext("Up to %(questions)s questions, %(minutes)s minutes")
+        assert hint.split("%")[0] in html
+    # Switching with ?lang= changes the next page's fixed words at once.
+    client.get("/?lang=es")
+    assert spanish in client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    client.get("/?lang=en")
+    assert spanish not in client.get("/", headers={"Accept-Language": "es"}).get_data(as_text=True)
+
+
+def test_the_strip_and_listen_control_made_once_follow_each_request_s_language(client: FlaskClient) -> None:
+    # Both are rendered once per language and region (screener/fragments.py) and put in place.
+    catalogs = client.application.extensions["catalogs"]
+    for language in ("en", "es", "es", "en", "es"):
+        html = client.get("/", headers={"Accept-Language": language}).get_data(as_text=True)
+        soup = BeautifulSoup(html, "html.parser")
+        strip = soup.select_one(".emergency-strip")
+        assert strip is not None
+        overdose = catalogs[language].gettext('Overdose: <a href="%(href)s">what to do</a>')
+        assert re.sub(r"<[^>]+>", "", overdose) in strip.get_text()
+        control = soup.select_one(".listen")
+        assert control is not None and control["data-voice"] == f"{language}-US"
+        assert control["data-reading"] == catalogs[language].gettext("Reading aloud")
+
+
 def test_an_odd_language_in_the_cookie_falls_back_to_the_browser() -> None:
     app = make_app()
     client = app.test_client()

@@ -7,6 +7,7 @@ Skipped with an install hint where nginx or openssl is missing; required in CI
 from __future__ import annotations
 
 import contextlib
+import gzip
 import http.client
 import os
 import shutil
@@ -138,6 +139,8 @@ pid {tmp_path}/nginx.pid;
 error_log {tmp_path}/error.log warn;
 events {{ worker_connections 512; }}
 http {{
+    # As Debian's nginx.conf has it: the site must turn compression off for pages itself.
+    gzip on;
     client_body_temp_path {temp}/body;
     proxy_temp_path {temp}/proxy;
     fastcgi_temp_path {temp}/fastcgi;
@@ -190,6 +193,31 @@ def test_a_whole_check_over_https_survives_losing_one_app_process(front: Front) 
     assert "max-age=" in results.headers["Strict-Transport-Security"]
     # The rest of the walk, results included, came from the process still running.
     assert second.requests_logged() >= served_before + len(visited) + 1
+
+
+def test_static_files_are_gzipped_and_pages_never_are(front: Front) -> None:
+    # BREACH: a page holds the CSRF token and the person's answers, so it is sent as it is;
+    # the stylesheet and scripts are the same for everyone and are compressed.
+    client = HttpClient(front.base, context=front.context)
+    walk = Walker(client).answer_all("self", {})  # type: ignore[arg-type]
+    visited = list(walk)
+
+    def fetch(path: str) -> tuple[str | None, bytes]:
+        request = urllib.request.Request(front.base + path, headers={"Accept-Encoding": "gzip"})
+        with client.opener.open(request, timeout=30) as response:
+            assert response.status == 200, path
+            return response.headers.get("Content-Encoding"), response.read()
+
+    for path in ("/static/screener.css", "/static/screener.js"):
+        encoding, body = fetch(path)
+        assert encoding == "gzip", path
+        assert gzip.decompress(body) == client.get(path).body, path
+    pages = ["/", visited[0], visited[-1], "/results", "/privacy"]
+    for path in pages:
+        encoding, body = fetch(path)
+        assert encoding is None, f"{path} was compressed: {encoding}"
+        assert b"<html" in body, path
+    assert b'name="csrf_token"' in fetch(visited[0])[1], "a question page carries the token"
 
 
 def test_plain_http_is_sent_to_https(front: Front) -> None:
