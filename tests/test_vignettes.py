@@ -1585,6 +1585,14 @@ PEOPLE: list[Person] = [
         must_not={"overdose_risk"},
     ),
     Person(
+        "counselor: client stable on methadone, sick when a dose is late, no wish to cut down",
+        "counselor",
+        {**METHADONE_PATIENT, "withdrawal_signs": ("aches", "sweats_chills"), "cut_down": "no"},
+        must={"in_treatment", "dependence_expected"},
+        say=("plan any change to the dose with the treatment program",),
+        never_say=("taper",),
+    ),
+    Person(
         "father whose daughter takes naltrexone pills and stays off opioids",
         "other",
         {
