@@ -202,6 +202,20 @@ PEOPLE = [
         first="team",
     ),
     Person(
+        "man out of jail two days ago who used heroin daily before, has no naloxone",
+        "self",
+        {
+            "what_used": ("heroin",),
+            "takes_for_pain": "no",
+            "has_prescription": "no",
+            "recent_break": ("jail",),
+            "uses_alone": "yes",
+            "has_naloxone": "no",
+        },
+        must={"tolerance_gone", "naloxone"},
+        first="tolerance_gone",
+    ),
+    Person(
         "counselor: cancer patient on morphine as prescribed, tired, eating little, nodding off",
         "counselor",
         {

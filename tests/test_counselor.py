@@ -306,6 +306,20 @@ def test_a_client_with_thoughts_of_suicide_now_takes_home_the_crisis_line_first(
     assert helplines[0].get_text(strip=True) == "988 Suicide & Crisis Lifeline", helplines
 
 
+def test_a_client_just_out_of_jail_takes_home_the_lost_tolerance_first(
+    walker: Walker, client: FlaskClient
+) -> None:
+    counselor_results(
+        walker,
+        client,
+        {"what_used": ["heroin"], "recent_break": ["jail"], "uses_alone": "yes", "has_naloxone": "no"},
+    )
+    page = text_of(client.get("/results/client-copy"))
+    steps = re.findall(r"<li><strong>([^<]+)\.</strong>", page)
+    assert steps[0] == "After a break, your old amount can kill", steps
+    assert "use much less than before" in page
+
+
 def test_next_client_forgets_everything_and_starts_a_counselor_check(
     walker: Walker, client: FlaskClient, bank: Bank
 ) -> None:
