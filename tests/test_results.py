@@ -271,7 +271,7 @@ def test_every_region_gives_actions_with_someone_to_call(bank: Bank, region: str
 def test_the_meaning_counts_patterns_and_says_how_many_need_action_today(bank: Bank) -> None:
     report = report_for(bank, "self", HEAVY_BUYER)
     assert plan.meaning(report, "self") == (
-        "Your answers show eight patterns worth talking about, and one of them needs action today."
+        "Your answers show nine patterns worth talking about, and one of them needs action today."
     )
 
 

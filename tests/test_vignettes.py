@@ -1593,6 +1593,24 @@ PEOPLE: list[Person] = [
         never_say=("taper",),
     ),
     Person(
+        "woman whose husband, a truck driver, takes kratom every day, sometimes before driving",
+        "other",
+        {
+            "what_used": ("kratom",),
+            "their_age": "over_25",
+            "takes_for_pain": "yes",
+            "has_prescription": "no",
+            "how_long": "over_three",
+            "risky_use": "yes",
+            "physical_signs": ("drowsy",),
+            "mixes_with": ("none",),
+            "has_naloxone": "no",
+        },
+        must={"risky_moments", "kratom"},
+        say=("ask them not to drive after using",),
+        among_first={"risky_moments": 2},
+    ),
+    Person(
         "father whose daughter takes naltrexone pills and stays off opioids",
         "other",
         {
@@ -1672,6 +1690,7 @@ EVERY_AUDIENCE: dict[str, dict[str, Any]] = {
     "tolerance_watch": {"has_prescription": "no", "same_dose_less": "yes"},
     "dependence_watch": {"others_pills": "yes", "avoid_withdrawal": "yes"},
     "injecting": {"how_taken": ("injected",)},
+    "risky_moments": {"risky_use": "yes"},
     "sleepy_on_medicine": {**AS_PRESCRIBED, "self_signs": ("drowsy",), "physical_signs": ("drowsy",)},
     "signs_noticed": {
         "behavior_signs": ("alone",),
