@@ -11,7 +11,7 @@ address and the words the templates themselves pass are keys; nothing a person a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Flask, current_app, request
@@ -39,7 +39,15 @@ def here(context: Context, text: str) -> str:
 
 def install(app: Flask) -> None:
     """Give templates `card_head` (the answer-free part of `resource_card` in macros.html),
-    `source_links` and the `here` filter."""
+    `source_links`, `emergency_strip`, `frame`, `listen` and the `here` filter."""
+
+    def once(store: dict[Any, Markup], key: Any, template: str, make: Callable[[Any], str]) -> Markup:
+        """The copy kept under `key`, else `make` given the template's module, rendered and kept."""
+        html = store.get(key)
+        if html is None:
+            html = store[key] = Markup(make(app.jinja_env.get_template(template).module))
+        return html
+
     # (language, the resource object's identity, heading level, short address) -> the resource
     # (kept, so its identity is never reused) and its rendered card
     cards: dict[tuple[str, int, int, bool], tuple[Resource, Markup]] = {}
@@ -59,14 +67,11 @@ def install(app: Flask) -> None:
     def source_links(numbers: Iterable[int]) -> Markup:
         """The links to a page's numbered sources, one space between each."""
         language = i18n.current()
-        made = []
-        for number in numbers:
-            link = links.get((language, number))
-            if link is None:
-                macros = app.jinja_env.get_template("macros.html").module
-                link = links[language, number] = Markup(macros.source_link(number))  # type: ignore[attr-defined]
-            made.append(link)
-        return Markup(" ").join(made)
+
+        def link(number: int) -> Markup:
+            return once(links, (language, number), "macros.html", lambda m: m.source_link(number))
+
+        return Markup(" ").join(link(n) for n in numbers)
 
     # (language, region, the site's root address) -> the strip of emergency numbers
     strips: dict[tuple[str, str, str], Markup] = {}
@@ -74,16 +79,13 @@ def install(app: Flask) -> None:
     def emergency_strip() -> Markup:
         """The strip under the header: the emergency number, what to do in an overdose, the
         crisis line (templates/_frame.html)."""
-        key = (i18n.current(), app.config["REGION"], request.script_root)
-        html = strips.get(key)
-        if html is None:
-            region = regions.REGIONS[app.config["REGION"]]
+        region = regions.REGIONS[app.config["REGION"]]
+
+        def make(frame: Any) -> str:
             resources = i18n.bank().resources
-            frame = app.jinja_env.get_template("_frame.html").module
-            html = strips[key] = Markup(
-                frame.emergency_strip(region, resources[region.emergency], resources[region.crisis])  # type: ignore[attr-defined]
-            )
-        return html
+            return str(frame.emergency_strip(region, resources[region.emergency], resources[region.crisis]))
+
+        return once(strips, (i18n.current(), region.code, request.script_root), "_frame.html", make)
 
     # (language, the site's root address, the macro's name) -> the part of the page frame
     parts: dict[tuple[str, str, str], Markup] = {}
@@ -93,11 +95,7 @@ def install(app: Flask) -> None:
         of templates/_frame.html without arguments: the stylesheet and script links, the Exit
         bar, the footer's links)."""
         key = (i18n.current(), request.script_root, name)
-        html = parts.get(key)
-        if html is None:
-            macro = getattr(app.jinja_env.get_template("_frame.html").module, name)
-            html = parts[key] = Markup(macro())
-        return html
+        return once(parts, key, "_frame.html", lambda module: getattr(module, name)())
 
     # (language, region, root address, and the template's own arguments) -> the control
     controls: dict[tuple[Any, ...], Markup] = {}
@@ -105,15 +103,15 @@ def install(app: Flask) -> None:
     def listen(read: str, follow: str | None = None, row: bool = False, waiting: str | None = None) -> Markup:
         """The "Listen" control (templates/_listen.html); every argument is a template's own
         literal words, so there are a handful of keys."""
-        key = (i18n.current(), app.config["REGION"], request.script_root, read, follow, row, waiting)
-        html = controls.get(key)
-        if html is None:
-            region = regions.REGIONS[app.config["REGION"]]
-            module = app.jinja_env.get_template("_listen.html").module
-            html = controls[key] = Markup(
-                module.listen(read, follow, row, waiting, i18n.bank(), region, i18n.current())  # type: ignore[attr-defined]
-            )
-        return html
+        region = regions.REGIONS[app.config["REGION"]]
+        language = i18n.current()
+        key = (language, region.code, request.script_root, read, follow, row, waiting)
+        return once(
+            controls,
+            key,
+            "_listen.html",
+            lambda module: module.listen(read, follow, row, waiting, i18n.bank(), region, language),
+        )
 
     app.jinja_env.globals.update(
         card_head=card_head,
