@@ -51,9 +51,9 @@ def _choices(options: Iterable[Option], audience: str) -> list[SelectChoice]:
 
 def _radio(question: Question, audience: str) -> Field:
     return Radio(
-        question.text.get(audience),
+        question.legend(audience),
         choices=_choices(question.options, audience),
-        validators=[ChoiceRequired(later(CHOOSE_ONE[question.type], question=question.text.get(audience)))],
+        validators=[ChoiceRequired(later(CHOOSE_ONE[question.type], question=question.legend(audience)))],
         invalid_choice_message=later(NOT_OFFERED),
     )
 
@@ -69,10 +69,10 @@ def _exclusive_none(question: Question, audience: str) -> Callable[[Any, Field],
 def _checkboxes(question: Question, audience: str) -> Field:
     none_label = question.none.label.get(audience) if question.none else _("None of these")
     return SelectMultipleField(
-        question.text.get(audience),
+        question.legend(audience),
         choices=_choices(question.all_options, audience),
         validators=[
-            ChoiceRequired(later(CHOOSE_SOME, none=none_label, question=question.text.get(audience))),
+            ChoiceRequired(later(CHOOSE_SOME, none=none_label, question=question.legend(audience))),
             _exclusive_none(question, audience),
         ],
         invalid_choice_message=later(NOT_OFFERED),

@@ -111,6 +111,6 @@ def size(bank: Bank, audience: str) -> tuple[int, int]:
         for question in asked:
             questions += 1
             labels = " ".join(option.label.get(audience) for option in question.all_options)
-            words += len(f"{question.text.get(audience)} {question.hint.get(audience)} {labels}".split())
+            words += len(f"{question.legend(audience)} {question.hint.get(audience)} {labels}".split())
     minutes = words / WORDS_PER_MINUTE + questions * SECONDS_TO_ANSWER / 60
     return questions, max(1, math.ceil(minutes))

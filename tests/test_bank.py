@@ -258,6 +258,21 @@ BROKEN: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
         "sections[0].questions[0].summary: expected true, false or a short label",
     ),
     (
+        "a counselor question with a statement and nothing to read aloud",
+        lambda d: section(d, 0)["questions"][0]["text"].pop("self"),
+        "sections[0].questions[0].ask: a counselor reads a question aloud",
+    ),
+    (
+        "words to read aloud that are not a question",
+        lambda d: section(d, 0)["questions"][0].update(ask="Client takes it for pain."),
+        "sections[0].questions[0].ask: a counselor reads a question aloud",
+    ),
+    (
+        "words to read aloud on a question the counselor never asks",
+        lambda d: section(d, 0)["questions"][0].update(audiences=["self", "other"], ask="Is it for pain?"),
+        "sections[0].questions[0].ask: only a question the counselor asks has words to read aloud",
+    ),
+    (
         "a note condition with no note",
         lambda d: d["areas"][0].update(note_when={"answered": "for_pain"}),
         "areas[0].note_when: a note_when needs a note",
@@ -305,6 +320,29 @@ def test_summary_flags_are_optional_and_may_name_the_row() -> None:
     assert (bank.questions["for_pain"].summary, bank.questions["for_pain"].summary_label) == (True, "")
     assert (bank.questions["kinds"].summary, bank.questions["kinds"].summary_label) == (True, "What is used")
     assert not bank.questions["urges"].summary
+
+
+def test_a_counselor_reads_the_person_s_own_question_aloud_and_records_the_statement() -> None:
+    def words(data: dict[str, Any]) -> None:
+        section(data, 1)["questions"][0]["ask"] = "Have you had strong urges to use?"
+        section(data, 1)["questions"][1]["ask"] = False
+
+    bank = parse(mutate(words))
+    for_pain, urges, worse = (bank.questions[q] for q in ("for_pain", "urges", "worse"))
+    # By default the words read aloud are the person's own: the `self` wording.
+    assert (for_pain.legend("counselor"), for_pain.record("counselor")) == (
+        "Do you take it for pain?",
+        "Client takes it for pain.",
+    )
+    assert (urges.legend("counselor"), urges.record("counselor")) == (
+        "Have you had strong urges to use?",
+        "Client reports strong urges.",
+    )
+    # `ask: false`: the counselor answers from what they see, in their own words, no record line.
+    assert (worse.legend("counselor"), worse.record("counselor")) == ("Is the pain worse?", "")
+    # Nobody else sees a record line or other words.
+    assert (for_pain.legend("other"), for_pain.record("other")) == ("Do they take it for pain?", "")
+    assert (urges.legend("self"), urges.record("self")) == ("Do you have strong urges?", "")
 
 
 def reasons_in(condition: Any) -> Iterator[str]:

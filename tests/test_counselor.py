@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 
 from screener import answers, fhir, intake, rules
 from screener.bank import Bank
-from tests.helpers import Walker, heaviest_answers, make_app, section_url
+from tests.helpers import Walker, anchor, heaviest_answers, make_app, section_url
 
 
 def text_of(response: Any) -> str:
@@ -351,3 +351,40 @@ def test_an_unknown_preselected_audience_is_ignored(client: FlaskClient, choice:
     page = client.get(f"/?for={choice}")
     assert page.status_code == 200
     assert " checked" not in text_of(page)
+
+
+# Asked of the person themselves too, but read aloud in words of their own (`ask:` in the bank):
+# "right now" is asked with the past month; a current prescription, as the record says.
+OWN_WORDS_ALOUD = {"suicide_thoughts_q", "has_prescription"}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_each_question_is_read_aloud_to_the_client_with_the_statement_kept_for_the_record(
+    app: Flask, client: FlaskClient, walker: Walker, language: str
+) -> None:
+    """A counselor reads the client their own question ("Have you…?"), not a statement about
+    them; the statement the record keeps stands under it. Only what the counselor sees for
+    themselves (overdose signs in front of them) keeps the counselor's own wording."""
+    bank: Bank = app.extensions["banks"][language]
+    client.get(f"/?lang={language}")
+    everything = {"what_used": "rx_opioid", "takes_for_pain": "yes", "has_prescription": "yes"}
+    by_anchor = {anchor(q.id): q for q in bank.questions.values() if "counselor" in q.audiences}
+    asked = set()
+    for url in walker.complete("counselor", everything):
+        if url == "/check-answers" or url.startswith("/now/"):
+            continue
+        for fieldset in soup_of(client.get(url)).select("fieldset[id]"):
+            question = by_anchor[fieldset["id"]]
+            asked.add(question.id)
+            legend = " ".join(fieldset.legend.get_text().split())
+            record = fieldset.select_one(f"#{anchor(question.id)}-record")
+            if question.id == "overdose_signs_now":
+                assert legend == question.text.get("counselor") and record is None
+                continue
+            assert legend.endswith("?") and "client" not in legend.lower() and "cliente" not in legend.lower()
+            if "self" in question.audiences and question.id not in OWN_WORDS_ALOUD:
+                assert legend == question.text.get("self")
+            assert record is not None, question.id
+            assert " ".join(record.get_text().split()).endswith(question.text.get("counselor"))
+            assert record["id"] in fieldset["aria-describedby"].split()
+    assert len(asked) == len([q for q in bank.questions.values() if "counselor" in q.audiences])

@@ -178,6 +178,7 @@ def bank_texts() -> Iterator[tuple[str, str]]:
             yield f"{section.id}.title.{audience}", section.title.get(audience)
             yield f"{section.id}.intro.{audience}", section.intro.get(audience)
         for q in section.questions:
+            yield f"{q.id}.ask", q.spoken
             for audience in q.audiences:
                 yield f"{q.id}.text.{audience}", q.text.get(audience)
                 yield f"{q.id}.hint.{audience}", q.hint.get(audience)
@@ -229,6 +230,7 @@ def grade(text: str) -> float:
 
 def graded_texts() -> Iterator[tuple[str, str]]:
     for q in BANK.questions.values():
+        yield f"{q.id}.ask", q.spoken
         for audience in q.audiences:
             yield f"{q.id}.text.{audience}", q.text.get(audience)
     for f in BANK.findings:

@@ -416,7 +416,7 @@ def test_every_missing_answer_names_its_question(
             body.index('id="error-summary"') : body.index("</ul>", body.index('id="error-summary"'))
         ]
         for name in names:
-            text = str(markup_escape(bank.questions[name].text.get(audience)))
+            text = str(markup_escape(bank.questions[name].legend(audience)))
             assert f'<a href="#{anchor(name)}">' in summary and text in summary, (url, name)
             checked += 1
         url = next_page(walker, url)

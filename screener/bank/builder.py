@@ -161,7 +161,7 @@ class Builder(Resources):
         entry = self.mapping(raw, where)
         self.known_keys(
             entry,
-            {"id", "type", "text", "hint", "audiences", "when", "options", "none", "summary"},
+            {"id", "type", "text", "ask", "hint", "audiences", "when", "options", "none", "summary"},
             where,
         )
         question_id = self.identifier(entry.get("id"), f"{where}.id", seen)
@@ -193,10 +193,12 @@ class Builder(Resources):
             if len(options) < 2:
                 self.problem(f"{where}.options", "expected at least two options")
         summary, summary_label = self.summary_flag(entry.get("summary", False), f"{where}.summary")
+        text = self.text(entry.get("text"), f"{where}.text", audiences)
         return Question(
             id=question_id,
             type=kind,
-            text=self.text(entry.get("text"), f"{where}.text", audiences),
+            text=text,
+            spoken=self.spoken(entry.get("ask"), f"{where}.ask", audiences, text),
             hint=self.text(entry.get("hint"), f"{where}.hint", audiences, required=False),
             audiences=audiences,
             when=when,

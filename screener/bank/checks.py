@@ -201,6 +201,25 @@ class Checks:
 
     # conditions ----------------------------------------------------------------------
 
+    def spoken(self, value: Any, where: str, audiences: frozenset[str], text: Text) -> str:
+        """Read what a counselor asks the client aloud: `ask`, else the question's own
+        `self` wording; `ask: false` when the counselor answers from what they see."""
+        if value is False:
+            return ""
+        if value is not None:
+            if "counselor" not in audiences:
+                self.problem(where, "only a question the counselor asks has words to read aloud")
+            spoken = self.string(value, where)
+        else:
+            spoken = text.get("self") if "counselor" in audiences else ""
+        if "counselor" in audiences and not spoken.rstrip().endswith("?"):
+            self.problem(
+                where,
+                "a counselor reads a question aloud: give `ask:` (a question, ending in '?'),"
+                " or `ask: false` if they answer it from what they see",
+            )
+        return spoken
+
     def summary_flag(self, value: Any, where: str) -> tuple[bool, str]:
         """Read a question's summary: true, false or the short label to show."""
         if isinstance(value, bool):

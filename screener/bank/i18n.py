@@ -24,6 +24,7 @@ from .reader import parse, read, read_yaml
 TEXT_KEYS = frozenset(
     {
         "access",
+        "ask",
         "body",
         "call_hint",
         "call_note",

@@ -186,6 +186,15 @@ class Question:
     # In the counselor's summary block; the label is a short name for the row ("" = the text).
     summary: bool = False
     summary_label: str = ""
+    spoken: str = ""  # what a counselor reads aloud ("" = they answer from what they see)
+
+    def legend(self, audience: str) -> str:
+        """Return the words the page asks with: a counselor's are read aloud, the text recorded."""
+        return self.spoken if audience == "counselor" and self.spoken else self.text.get(audience)
+
+    def record(self, audience: str) -> str:
+        """Return the record's wording when the page reads other words aloud ("" otherwise)."""
+        return self.text.get(audience) if audience == "counselor" and self.spoken else ""
 
     def option(self, value: str) -> Option | None:
         """Return the option with this value, if any."""
