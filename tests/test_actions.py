@@ -22,7 +22,7 @@ from screener.bank import BankError, IsFact, load, parse, questions_in
 from screener.regions import REGIONS
 from screener.rules import evaluate
 from tests.test_bank import mini
-from tests.test_vignettes import METHADONE_PATIENT, PAIN_PATIENT, answers_for
+from tests.test_vignettes import DALE, METHADONE_PATIENT, PAIN_PATIENT, RAY, answers_for
 
 BANK = load()
 
@@ -228,6 +228,24 @@ PEOPLE = [
         },
         must={"prescriber", "naloxone"},
         first="prescriber",
+    ),
+    # judge6 S4 (round 4): the plan for the pills leads, never "do not stop suddenly".
+    Person(
+        "man nine years in recovery with a few days of oxycodone after hernia surgery",
+        "self",
+        RAY,
+        must={"recovery_plan", "naloxone"},
+        must_not={"prescriber", "spotter"},
+        first="recovery_plan",
+    ),
+    # judge6 S1 (round 4): a few days after surgery, stop when the pain allows.
+    Person(
+        "man five days after a knee replacement, taking oxycodone as directed",
+        "self",
+        DALE,
+        must={"short_course"},
+        must_not={"prescriber"},
+        first="short_course",
     ),
 ]
 

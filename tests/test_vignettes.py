@@ -302,6 +302,53 @@ METHADONE_PATIENT = {
     "several_prescribers": "no",
     "has_naloxone": "yes",
 }
+# judge6 S4 and S1, as they would answer (round 4).
+RAY = {
+    "what_used": ("rx_opioid",),
+    "takes_for_pain": "yes",
+    "has_prescription": "yes",
+    "how_long": "few_days",
+    "how_taken": ("none",),
+    "use_frequency": "weekly",
+    "last_use": "yesterday",
+    "more_often": "no",
+    "bigger_dose": "no",
+    "others_pills": "no",
+    "for_high": "no",
+    "several_prescribers": "no",
+    "dose_up_effect": "no_increase",
+    "dose_down_effect": "no_decrease",
+    "craving": "yes",
+    "mixes_with": ("none",),
+    "uses_alone": "yes",
+    "recent_break": ("none",),
+    "past_overdose": "yes",
+    "has_naloxone": "no",
+    "risk_factors": ("own_past", "family", "recovery"),
+}
+DALE = {
+    "what_used": ("rx_opioid",),
+    "takes_for_pain": "yes",
+    "has_prescription": "yes",
+    "how_long": "few_days",
+    "how_taken": ("none",),
+    "use_frequency": "daily",
+    "last_use": "today",
+    "more_often": "no",
+    "bigger_dose": "no",
+    "others_pills": "no",
+    "for_high": "no",
+    "several_prescribers": "no",
+    "dose_up_effect": "no_increase",
+    "dose_down_effect": "same",
+    "withdrawal_signs": ("restless",),
+    "mind_without": ("sleep",),
+    "cut_down": "want",
+    "mixes_with": ("none",),
+    "uses_alone": "no",
+    "recent_break": ("none",),
+    "has_naloxone": "no",
+}
 NO_PRESCRIBER = ("tell your prescriber", "talk with the prescriber", "prescription opioid misuse")
 
 PEOPLE: list[Person] = [
@@ -1634,6 +1681,35 @@ PEOPLE: list[Person] = [
         say=("treatment, not misuse",),
         never_say=("take-home doses",),
     ),
+    # --- round 4 (issue 24): the people judge7 still found not right -----------------------
+    # judge6 S4: 9 years in recovery from heroin, a few days of oxycodone after hernia surgery,
+    # cravings since picking the pills up, an overdose long ago. Not "do not stop suddenly".
+    Person(
+        "man nine years in recovery with a few days of oxycodone after hernia surgery",
+        "self",
+        {
+            **RAY,
+        },
+        must={"recovery_prescription", "own_medicine"},
+        say=(
+            "tell your surgeon or prescriber that you are in recovery",
+            "ask someone you trust to keep the pills",
+            "has lost its tolerance",
+            "most people can stop when the pain allows",
+            "drug take-back box",
+        ),
+        never_say=("do not stop suddenly", "cut down safely", "never use alone"),
+        among_first={"recovery_prescription": 2},
+    ),
+    # judge6 S1: five days after a knee replacement, oxycodone as directed, 20 pills left over.
+    Person(
+        "man five days after a knee replacement, taking oxycodone as directed, pills left over",
+        "self",
+        DALE,
+        must={"own_medicine", "dependence_expected"},
+        must_not={"addiction_signs", "overdose_risk"},
+        say=("drug take-back box", "locked up", "ask how to step down"),
+    ),
 ]
 
 
@@ -1704,6 +1780,8 @@ EVERY_AUDIENCE: dict[str, dict[str, Any]] = {
     "kratom": {"what_used": ("kratom",)},
     "naloxone_gap": {"has_naloxone": "no"},
     "context_factors": {"risk_factors": ("rural",)},
+    "recovery_prescription": {**AS_PRESCRIBED, "risk_factors": ("recovery",)},
+    "own_medicine": {**AS_PRESCRIBED},
 }
 
 
