@@ -22,7 +22,7 @@ from screener.bank import BankError, IsFact, load, parse, questions_in
 from screener.regions import REGIONS
 from screener.rules import evaluate
 from tests.test_bank import mini
-from tests.test_vignettes import DALE, METHADONE_PATIENT, PAIN_PATIENT, RAY, answers_for
+from tests.test_vignettes import DALE, MARIA, METHADONE_PATIENT, PAIN_PATIENT, RAY, answers_for
 
 BANK = load()
 
@@ -246,6 +246,13 @@ PEOPLE = [
         must={"short_course"},
         must_not={"prescriber"},
         first="short_course",
+    ),
+    # judge6 S2 (round 4): after the 988 card, the taper: ask to slow it down or pause it.
+    Person(
+        "woman whose prescriber cut her hydrocodone by half in six weeks",
+        "self",
+        MARIA,
+        must={"crisis", "taper", "naloxone"},
     ),
 ]
 

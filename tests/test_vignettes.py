@@ -349,6 +349,37 @@ DALE = {
     "recent_break": ("none",),
     "has_naloxone": "no",
 }
+MARIA = {
+    "suicide_thoughts_q": "past_month",
+    "what_used": ("rx_opioid",),
+    "takes_for_pain": "yes",
+    "has_prescription": "yes",
+    "how_long": "over_three",
+    "how_taken": ("none",),
+    "use_frequency": "daily",
+    "last_use": "today",
+    "more_often": "yes",
+    "bigger_dose": "no",
+    "others_pills": "no",
+    "for_high": "no",
+    "several_prescribers": "no",
+    "more_for_same": "unsure",
+    "same_dose_less": "unsure",
+    "dose_up_effect": "better",
+    "dose_down_effect": "worse",
+    "withdrawal_signs": ("aches", "sweats_chills", "restless"),
+    "avoid_withdrawal": "unsure",
+    "mind_without": ("anxious", "sleep"),
+    "cut_down": "prescriber_cut",
+    "falling_behind": "unsure",
+    "self_signs": ("moody",),
+    "mixes_with": ("none",),
+    "uses_alone": "no",
+    "recent_break": ("none",),
+    "dose_high": "yes",
+    "has_naloxone": "no",
+    "risk_factors": ("mental_health",),
+}
 NO_PRESCRIBER = ("tell your prescriber", "talk with the prescriber", "prescription opioid misuse")
 
 PEOPLE: list[Person] = [
@@ -1710,6 +1741,24 @@ PEOPLE: list[Person] = [
         must_not={"addiction_signs", "overdose_risk"},
         say=("drug take-back box", "locked up", "ask how to step down"),
     ),
+    # judge6 S2: hydrocodone for 8 years, cut by half in 6 weeks by her prescriber; one extra
+    # dose; worse pain, sweats, no sleep; "sometimes wish I wouldn't wake up" last month.
+    Person(
+        "woman whose prescriber cut her hydrocodone by half in six weeks, who took one extra dose",
+        "self",
+        MARIA,
+        must={"taper", "overdose_risk"},
+        must_not={"misuse_pattern", "dependence_watch"},
+        say=(
+            "ask to slow it down or pause it",
+            "worse pain are common while a dose comes down",
+            "your body loses tolerance",
+            "call or text 988",
+            "often means it is going too fast for you",
+        ),
+        never_say=("is called misuse", "in ways other than prescribed"),
+        among_first={"taper": 3},
+    ),
 ]
 
 
@@ -1782,6 +1831,7 @@ EVERY_AUDIENCE: dict[str, dict[str, Any]] = {
     "context_factors": {"risk_factors": ("rural",)},
     "recovery_prescription": {**AS_PRESCRIBED, "risk_factors": ("recovery",)},
     "own_medicine": {**AS_PRESCRIBED},
+    "taper": {**AS_PRESCRIBED, "cut_down": "prescriber_cut"},
 }
 
 
