@@ -1722,6 +1722,7 @@ PEOPLE: list[Person] = [
             **RAY,
         },
         must={"recovery_prescription", "own_medicine"},
+        must_not={"addiction_signs"},
         say=(
             "tell your surgeon or prescriber that you are in recovery",
             "ask someone you trust to keep the pills",
@@ -1729,7 +1730,7 @@ PEOPLE: list[Person] = [
             "most people can stop when the pain allows",
             "drug take-back box",
         ),
-        never_say=("do not stop suddenly", "cut down safely", "never use alone"),
+        never_say=("do not stop suddenly", "cut down safely", "never use alone", "hard to control"),
         among_first={"recovery_prescription": 2},
     ),
     # judge6 S1: five days after a knee replacement, oxycodone as directed, 20 pills left over.
