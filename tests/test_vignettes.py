@@ -1828,6 +1828,29 @@ PEOPLE: list[Person] = [
         must={"medicine_effects"},
         say=("take the patch off", "an old patch that was not taken off", "keep heat off a patch"),
     ),
+    # judge6 S3: uses cocaine at parties, never opioids on purpose, worried about fentanyl.
+    Person(
+        "man who uses cocaine at parties and is worried about fentanyl in it",
+        "self",
+        {"what_used": ("none",), "mixes_with": ("none",), "has_naloxone": "no"},
+        must={"no_opioids"},
+        say=("fentanyl test strips", "a negative test does not mean it is safe", "signs of an overdose"),
+    ),
+    # judge5 C3: two years in recovery, no opioid use in the past year; the check ends early.
+    Person(
+        "counselor: client two years in recovery, no opioid use in the past year",
+        "counselor",
+        {"what_used": ("none",), "their_age": "over_25", "has_naloxone": "yes"},
+        must={"no_opioids"},
+        say=("tolerance is gone if use comes back", "offer naloxone"),
+    ),
+    Person(
+        "man in recovery, no opioids in the past year",
+        "self",
+        {"what_used": ("none",)},
+        must={"no_opioids"},
+        say=("your body has lost its tolerance", "keep naloxone close"),
+    ),
 ]
 
 
