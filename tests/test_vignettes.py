@@ -274,6 +274,7 @@ class Person:
     why: dict[str, set[str]] = field(default_factory=dict)
     levels: dict[str, str] = field(default_factory=dict)  # the level shown, by finding
     among_first: dict[str, int] = field(default_factory=dict)  # finding: shown among the first N
+    first_steps: tuple[str, ...] = ()  # phrases the first steps of the first card say, in order
 
 
 PAIN_PATIENT = {
@@ -1836,6 +1837,14 @@ PEOPLE: list[Person] = [
         must={"no_opioids"},
         say=("fentanyl test strips", "a negative test does not mean it is safe", "signs of an overdose"),
     ),
+    # The same man: the fentanyl steps lead the end page, before the helplines.
+    Person(
+        "man who uses cocaine at parties: test strips first",
+        "self",
+        {"what_used": ("none",)},
+        must={"no_opioids"},
+        first_steps=("fentanyl test strips", "signs of an overdose"),
+    ),
     # judge5 C3: two years in recovery, no opioid use in the past year; the check ends early.
     Person(
         "counselor: client two years in recovery, no opioid use in the past year",
@@ -1878,6 +1887,10 @@ def check_person(bank: Bank, person: Person) -> None:
     order = [r.id for r in report.findings]
     for finding_id, most in person.among_first.items():
         assert finding_id in order[:most], f"{finding_id} not among the first {most}: {order}"
+    if person.first_steps:
+        steps = report.findings[0].steps
+        for phrase, step in zip(person.first_steps, steps, strict=False):
+            assert phrase.lower() in step.lower(), f"step {step!r} does not say {phrase!r}"
     for finding_id, questions in person.why.items():
         (result,) = [r for r in report.findings if r.id == finding_id]
         assert {t.question_id for t in result.triggers} == questions
