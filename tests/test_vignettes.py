@@ -1935,7 +1935,7 @@ EVERY_AUDIENCE: dict[str, dict[str, Any]] = {
     "naloxone_gap": {"has_naloxone": "no"},
     "context_factors": {"risk_factors": ("rural",)},
     "recovery_prescription": {**AS_PRESCRIBED, "risk_factors": ("recovery",)},
-    "own_medicine": {**AS_PRESCRIBED},
+    "own_medicine": {**AS_PRESCRIBED, "how_long": "few_days"},
     "taper": {**AS_PRESCRIBED, "cut_down": "prescriber_cut"},
 }
 
