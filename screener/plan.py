@@ -51,15 +51,21 @@ def _action(key: str, audience: str, region: Region, bank: Bank) -> Action | Non
     return Action(key, title, detail, resource=bank.resources[resource_id])
 
 
-def actions(report: Report, audience: str, region: Region, bank: Bank, most: int = 3) -> tuple[Action, ...]:
-    """Return one to three of the report's actions, most urgent first, in this reader's words."""
+def actions(
+    report: Report, audience: str, region: Region, bank: Bank, most: int = 3, call_apart: bool = False
+) -> tuple[Action, ...]:
+    """Return one to three of the report's actions, most urgent first, in this reader's words.
+
+    With `call_apart` (the client's printed copy), the line to call comes after the three
+    instead of taking the third one's place: on paper, the step to act on is kept.
+    """
     chosen = [a for key in report.actions if (a := _action(key, audience, region, bank)) is not None]
     chosen = chosen[:most]
     # Someone to call is always among them: a frightened reader needs a number, not only a page.
     if not any(a.resource for a in chosen):
         talk = _action("talk", audience, region, bank)
         assert talk is not None
-        chosen = chosen[: most - 1] + [talk]
+        chosen = (chosen if call_apart else chosen[: most - 1]) + [talk]
     return tuple(chosen)
 
 
@@ -257,7 +263,9 @@ class Plan:
 MANY_UNSURE = 5  # of some forty answers: fewer are counted plainly, not called "many"
 
 
-def build(report: Report, answers: Answers, audience: str, region: Region, bank: Bank) -> Plan:
+def build(
+    report: Report, answers: Answers, audience: str, region: Region, bank: Bank, call_apart: bool = False
+) -> Plan:
     """Build the results page's plan from a report and the answers behind it."""
     cited = SourceList()
     aftercare = {care.id: cited.cite(care.finding.sources) for care in report.aftercare}
@@ -277,7 +285,7 @@ def build(report: Report, answers: Answers, audience: str, region: Region, bank:
     line_sources = {r.id: cited.cite(r.sources) for r in lines}
     return Plan(
         meaning=meaning(report, audience),
-        actions=actions(report, audience, region, bank),
+        actions=actions(report, audience, region, bank, call_apart=call_apart),
         cards=tuple(cards),
         aftercare_sources=MappingProxyType(aftercare),
         helplines=lines,

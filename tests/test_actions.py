@@ -22,7 +22,7 @@ from screener.bank import BankError, IsFact, load, parse, questions_in
 from screener.regions import REGIONS
 from screener.rules import evaluate
 from tests.test_bank import mini
-from tests.test_vignettes import METHADONE_PATIENT, PAIN_PATIENT, answers_for
+from tests.test_vignettes import DALE, MARIA, METHADONE_PATIENT, PAIN_PATIENT, RAY, answers_for
 
 BANK = load()
 
@@ -79,17 +79,18 @@ PEOPLE = [
         "pain patient, as prescribed, also takes a sleeping pill, has naloxone",
         "self",
         {**PAIN_PATIENT, "mixes_with": ("sedatives",), "has_naloxone": "yes", "uses_alone": "yes"},
-        must={"prescriber", "keep_naloxone"},
+        # Not to mix, and to ask the prescriber about it, in one line (round 4, judge6 C2).
+        must={"no_mixing", "keep_naloxone"},
         must_not={"spotter", "naloxone"},
-        first="prescriber",
+        first="no_mixing",
     ),
     Person(
         "pain patient, as prescribed, with gabapentin, no naloxone yet",
         "self",
         {**PAIN_PATIENT, "mixes_with": ("gabapentin",), "has_naloxone": "no", "uses_alone": "yes"},
-        must={"prescriber", "naloxone"},
+        must={"no_mixing", "naloxone"},
         must_not={"spotter"},
-        first="prescriber",
+        first="no_mixing",
     ),
     Person(
         "wants to cut down on pills from a friend, no prescriber",
@@ -228,6 +229,31 @@ PEOPLE = [
         },
         must={"prescriber", "naloxone"},
         first="prescriber",
+    ),
+    # judge6 S4 (round 4): the plan for the pills leads, never "do not stop suddenly".
+    Person(
+        "man nine years in recovery with a few days of oxycodone after hernia surgery",
+        "self",
+        RAY,
+        must={"recovery_plan", "naloxone"},
+        must_not={"prescriber", "spotter"},
+        first="recovery_plan",
+    ),
+    # judge6 S1 (round 4): a few days after surgery, stop when the pain allows.
+    Person(
+        "man five days after a knee replacement, taking oxycodone as directed",
+        "self",
+        DALE,
+        must={"short_course"},
+        must_not={"prescriber"},
+        first="short_course",
+    ),
+    # judge6 S2 (round 4): after the 988 card, the taper: ask to slow it down or pause it.
+    Person(
+        "woman whose prescriber cut her hydrocodone by half in six weeks",
+        "self",
+        MARIA,
+        must={"crisis", "taper", "naloxone"},
     ),
 ]
 
@@ -501,7 +527,10 @@ STEP_PEOPLE = [
             "pregnant, on buprenorphine, sick when a dose is late, would like to cut down",
             "self",
             PREGNANT_ON_BUPRENORPHINE,
-            must={"prescriber"},
+            # Her team sets the dose: staying on it comes first (round 4, judge5 C1).
+            must={"stay_on", "team"},
+            must_not={"prescriber"},
+            first="stay_on",
         ),
         ("stay on your methadone or buprenorphine",),
         ("slow plan", "ask about methadone or buprenorphine if cutting down is hard"),

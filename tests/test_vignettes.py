@@ -274,6 +274,7 @@ class Person:
     why: dict[str, set[str]] = field(default_factory=dict)
     levels: dict[str, str] = field(default_factory=dict)  # the level shown, by finding
     among_first: dict[str, int] = field(default_factory=dict)  # finding: shown among the first N
+    first_steps: tuple[str, ...] = ()  # phrases the first steps of the first card say, in order
 
 
 PAIN_PATIENT = {
@@ -301,6 +302,84 @@ METHADONE_PATIENT = {
     "for_high": "no",
     "several_prescribers": "no",
     "has_naloxone": "yes",
+}
+# judge6 S4 and S1, as they would answer (round 4).
+RAY = {
+    "what_used": ("rx_opioid",),
+    "takes_for_pain": "yes",
+    "has_prescription": "yes",
+    "how_long": "few_days",
+    "how_taken": ("none",),
+    "use_frequency": "weekly",
+    "last_use": "yesterday",
+    "more_often": "no",
+    "bigger_dose": "no",
+    "others_pills": "no",
+    "for_high": "no",
+    "several_prescribers": "no",
+    "dose_up_effect": "no_increase",
+    "dose_down_effect": "no_decrease",
+    "craving": "yes",
+    "mixes_with": ("none",),
+    "uses_alone": "yes",
+    "recent_break": ("none",),
+    "past_overdose": "yes",
+    "has_naloxone": "no",
+    "risk_factors": ("own_past", "family", "recovery"),
+}
+DALE = {
+    "what_used": ("rx_opioid",),
+    "takes_for_pain": "yes",
+    "has_prescription": "yes",
+    "how_long": "few_days",
+    "how_taken": ("none",),
+    "use_frequency": "daily",
+    "last_use": "today",
+    "more_often": "no",
+    "bigger_dose": "no",
+    "others_pills": "no",
+    "for_high": "no",
+    "several_prescribers": "no",
+    "dose_up_effect": "no_increase",
+    "dose_down_effect": "same",
+    "withdrawal_signs": ("restless",),
+    "mind_without": ("sleep",),
+    "cut_down": "want",
+    "mixes_with": ("none",),
+    "uses_alone": "no",
+    "recent_break": ("none",),
+    "has_naloxone": "no",
+}
+MARIA = {
+    "suicide_thoughts_q": "past_month",
+    "what_used": ("rx_opioid",),
+    "takes_for_pain": "yes",
+    "has_prescription": "yes",
+    "how_long": "over_three",
+    "how_taken": ("none",),
+    "use_frequency": "daily",
+    "last_use": "today",
+    "more_often": "yes",
+    "bigger_dose": "no",
+    "others_pills": "no",
+    "for_high": "no",
+    "several_prescribers": "no",
+    "more_for_same": "unsure",
+    "same_dose_less": "unsure",
+    "dose_up_effect": "better",
+    "dose_down_effect": "worse",
+    "withdrawal_signs": ("aches", "sweats_chills", "restless"),
+    "avoid_withdrawal": "unsure",
+    "mind_without": ("anxious", "sleep"),
+    "cut_down": "prescriber_cut",
+    "falling_behind": "unsure",
+    "self_signs": ("moody",),
+    "mixes_with": ("none",),
+    "uses_alone": "no",
+    "recent_break": ("none",),
+    "dose_high": "yes",
+    "has_naloxone": "no",
+    "risk_factors": ("mental_health",),
 }
 NO_PRESCRIBER = ("tell your prescriber", "talk with the prescriber", "prescription opioid misuse")
 
@@ -1634,6 +1713,153 @@ PEOPLE: list[Person] = [
         say=("treatment, not misuse",),
         never_say=("take-home doses",),
     ),
+    # --- round 4 (issue 24): the people judge7 still found not right -----------------------
+    # judge6 S4: 9 years in recovery from heroin, a few days of oxycodone after hernia surgery,
+    # cravings since picking the pills up, an overdose long ago. Not "do not stop suddenly".
+    Person(
+        "man nine years in recovery with a few days of oxycodone after hernia surgery",
+        "self",
+        {
+            **RAY,
+        },
+        must={"recovery_prescription", "own_medicine"},
+        must_not={"addiction_signs"},
+        say=(
+            "tell your surgeon or prescriber that you are in recovery",
+            "ask someone you trust to keep the pills",
+            "has lost its tolerance",
+            "most people can stop when the pain allows",
+            "drug take-back box",
+        ),
+        never_say=("do not stop suddenly", "cut down safely", "never use alone", "hard to control"),
+        among_first={"recovery_prescription": 2},
+    ),
+    # judge6 S1: five days after a knee replacement, oxycodone as directed, 20 pills left over.
+    Person(
+        "man five days after a knee replacement, taking oxycodone as directed, pills left over",
+        "self",
+        DALE,
+        must={"own_medicine", "dependence_expected"},
+        must_not={"addiction_signs", "overdose_risk"},
+        say=("drug take-back box", "locked up", "ask how to step down"),
+    ),
+    # judge6 S2: hydrocodone for 8 years, cut by half in 6 weeks by her prescriber; one extra
+    # dose; worse pain, sweats, no sleep; "sometimes wish I wouldn't wake up" last month.
+    Person(
+        "woman whose prescriber cut her hydrocodone by half in six weeks, who took one extra dose",
+        "self",
+        MARIA,
+        must={"taper", "overdose_risk"},
+        must_not={"misuse_pattern", "dependence_watch"},
+        say=(
+            "ask to slow it down or pause it",
+            "worse pain are common while a dose comes down",
+            "your body loses tolerance",
+            "call or text 988",
+            "often means it is going too fast for you",
+        ),
+        never_say=("is called misuse", "in ways other than prescribed"),
+        among_first={"taper": 3},
+    ),
+    # judge5 O1: a 16-year-old whose friend takes "percs" from a dealer; not a parent.
+    Person(
+        "16-year-old worried about a friend who takes pills from a dealer",
+        "other",
+        {
+            "with_them_now": "no",
+            "what_used": ("street_pills",),
+            "their_age": "under_18",
+            "takes_for_pain": "unsure",
+            "has_prescription": "no",
+            "physical_signs": ("drowsy", "pupils"),
+            "found_items": ("unsure",),
+            "recent_break": ("unsure",),
+            "has_naloxone": "no",
+            "breathing_problem": "unsure",
+        },
+        must={"young_person", "overdose_risk"},
+        say=("tell a trusted adult", "good samaritan laws"),
+    ),
+    # judge5 O2: a grandmother who found burnt foil and straws; two grandchildren live there.
+    Person(
+        "grandmother who found burnt foil and straws in her son's room, with children in the home",
+        "other",
+        {
+            "with_them_now": "no",
+            "what_used": ("unsure",),
+            "their_age": "over_25",
+            "takes_for_pain": "no",
+            "has_prescription": "no",
+            "behavior_signs": ("avoiding", "secretive", "stealing", "moody", "alone"),
+            "physical_signs": ("drowsy", "appetite"),
+            "found_items": ("foil", "straws"),
+            "falling_behind": "yes",
+            "trouble_with_people": "yes",
+            "recent_break": ("none",),
+            "has_naloxone": "no",
+            "breathing_problem": "no",
+            "risk_factors": ("family", "money"),
+        },
+        must={"found_items", "overdose_risk"},
+        say=("if children live there", "watching the children"),
+    ),
+    # judge5 O3 (in Spanish): the carer of a confused 80-year-old on a fentanyl patch who may
+    # have had an extra dose.
+    Person(
+        "carer of a confused older man on a fentanyl patch who may have had an extra dose",
+        "other",
+        {
+            "with_them_now": "yes",
+            "what_used": ("rx_opioid",),
+            "their_age": "age_65_plus",
+            "takes_for_pain": "yes",
+            "has_prescription": "yes",
+            "how_long": "over_three",
+            "how_taken": ("none",),
+            "med_effects": ("confused", "very_sleepy", "extra_dose"),
+            "others_pills": "no",
+            "for_high": "no",
+            "several_prescribers": "no",
+            "found_items": ("none",),
+            "uses_alone": "no",
+            "recent_break": ("none",),
+            "past_overdose": "no",
+            "has_naloxone": "no",
+        },
+        must={"medicine_effects"},
+        say=("take the patch off", "an old patch that was not taken off", "keep heat off a patch"),
+    ),
+    # judge6 S3: uses cocaine at parties, never opioids on purpose, worried about fentanyl.
+    Person(
+        "man who uses cocaine at parties and is worried about fentanyl in it",
+        "self",
+        {"what_used": ("none",), "mixes_with": ("none",), "has_naloxone": "no"},
+        must={"no_opioids"},
+        say=("fentanyl test strips", "a negative test does not mean it is safe", "signs of an overdose"),
+    ),
+    # The same man: the fentanyl steps lead the end page, before the helplines.
+    Person(
+        "man who uses cocaine at parties: test strips first",
+        "self",
+        {"what_used": ("none",)},
+        must={"no_opioids"},
+        first_steps=("fentanyl test strips", "signs of an overdose"),
+    ),
+    # judge5 C3: two years in recovery, no opioid use in the past year; the check ends early.
+    Person(
+        "counselor: client two years in recovery, no opioid use in the past year",
+        "counselor",
+        {"what_used": ("none",), "their_age": "over_25", "has_naloxone": "yes"},
+        must={"no_opioids"},
+        say=("tolerance is gone if use comes back", "offer naloxone"),
+    ),
+    Person(
+        "man in recovery, no opioids in the past year",
+        "self",
+        {"what_used": ("none",)},
+        must={"no_opioids"},
+        say=("your body has lost its tolerance", "keep naloxone close"),
+    ),
 ]
 
 
@@ -1661,6 +1887,10 @@ def check_person(bank: Bank, person: Person) -> None:
     order = [r.id for r in report.findings]
     for finding_id, most in person.among_first.items():
         assert finding_id in order[:most], f"{finding_id} not among the first {most}: {order}"
+    if person.first_steps:
+        steps = report.findings[0].steps
+        for phrase, step in zip(person.first_steps, steps, strict=False):
+            assert phrase.lower() in step.lower(), f"step {step!r} does not say {phrase!r}"
     for finding_id, questions in person.why.items():
         (result,) = [r for r in report.findings if r.id == finding_id]
         assert {t.question_id for t in result.triggers} == questions
@@ -1704,6 +1934,9 @@ EVERY_AUDIENCE: dict[str, dict[str, Any]] = {
     "kratom": {"what_used": ("kratom",)},
     "naloxone_gap": {"has_naloxone": "no"},
     "context_factors": {"risk_factors": ("rural",)},
+    "recovery_prescription": {**AS_PRESCRIBED, "risk_factors": ("recovery",)},
+    "own_medicine": {**AS_PRESCRIBED, "how_long": "few_days"},
+    "taper": {**AS_PRESCRIBED, "cut_down": "prescriber_cut"},
 }
 
 
