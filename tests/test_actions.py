@@ -239,6 +239,16 @@ PEOPLE = [
         must_not={"prescriber", "spotter"},
         first="recovery_plan",
     ),
+    # judge8, the same man answering "Less than a month": still no "do not stop suddenly"
+    # beside his plan for the pills (the plan already tells the surgeon).
+    Person(
+        "man nine years in recovery, two weeks of oxycodone after surgery",
+        "self",
+        {**RAY, "how_long": "under_month"},
+        must={"recovery_plan", "naloxone"},
+        must_not={"prescriber", "spotter"},
+        first="recovery_plan",
+    ),
     # judge6 S1 (round 4): a few days after surgery, stop when the pain allows.
     Person(
         "man five days after a knee replacement, taking oxycodone as directed",
